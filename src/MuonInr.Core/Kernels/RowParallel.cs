@@ -1,0 +1,39 @@
+namespace MuonInr.Kernels;
+
+/// <summary>
+/// Splits row ranges into a fixed number of contiguous chunks and runs them on the thread pool. The
+/// partition depends only on the row count and the configured parallelism, never on timing, so
+/// per-chunk partial reductions combined in chunk order give the same bits on every run.
+/// </summary>
+public static class RowParallel
+{
+    /// <summary>Worker count for elementwise kernels (defaults to the processor count).</summary>
+    public static int Degree { get; set; } = Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>Rows below which a kernel runs on the calling thread.</summary>
+    public const int MinElementsPerChunk = 1 << 15;
+
+    /// <summary>Number of chunks used for <paramref name="rows"/> rows of <paramref name="columns"/> elements.</summary>
+    public static int ChunkCount(int rows, int columns)
+    {
+        long elements = (long)rows * Math.Max(1, columns);
+        int byWork = (int)Math.Min(Degree, Math.Max(1, elements / MinElementsPerChunk));
+        return Math.Max(1, Math.Min(byWork, rows));
+    }
+
+    /// <summary>Row range [start, end) of chunk <paramref name="chunk"/> out of <paramref name="chunks"/>.</summary>
+    public static (int Start, int End) Range(int rows, int chunks, int chunk)
+        => ((int)((long)rows * chunk / chunks), (int)((long)rows * (chunk + 1) / chunks));
+
+    /// <summary>Runs <paramref name="body"/>(chunk, start, end) over every chunk.</summary>
+    public static void For(int rows, int columns, Action<int, int, int> body)
+    {
+        int chunks = ChunkCount(rows, columns);
+        if (chunks == 1) { body(0, 0, rows); return; }
+        Parallel.For(0, chunks, c =>
+        {
+            var (s, e) = Range(rows, chunks, c);
+            body(c, s, e);
+        });
+    }
+}
