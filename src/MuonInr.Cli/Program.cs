@@ -1,1 +1,3 @@
-return 0;
+using MuonInr.Cli;
+
+return CliApp.Run(args);
