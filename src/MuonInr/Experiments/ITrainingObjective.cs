@@ -1,0 +1,20 @@
+using MuonInr.Nn;
+
+namespace MuonInr.Experiments;
+
+/// <summary>
+/// What a task trains: a full-batch loss split into row chunks whose gradients add up to the
+/// full-batch gradient (ARCHITECTURE decision 7), so memory is bounded by the chunk, not the signal.
+/// </summary>
+public interface ITrainingObjective
+{
+    /// <summary>Number of chunks per step (1 = plain full batch).</summary>
+    int ChunkCount { get; }
+
+    /// <summary>
+    /// Forward and backward for chunk <paramref name="chunk"/>: accumulates its share of the full-batch
+    /// gradient into the model's parameters and returns its share of the full-batch loss. Runs inside a
+    /// <see cref="MuonInr.Tensors.TensorScope"/> opened by the trainer.
+    /// </summary>
+    double AccumulateChunk(Module model, int chunk);
+}
