@@ -23,7 +23,7 @@ internal static class BenchCommand
         {
             bool q = parse.GetValue(quick);
             int reps = q ? 2 : 7;
-            var step = TrainingStepBenchmark.Run(parse.GetValue(stepPoints), repetitions: reps, warmup: q ? 1 : 2);
+            var step = TrainingStepBenchmark.Run(parse.GetValue(stepPoints), repetitions: reps, warmup: q ? 1 : 8);
             if (parse.GetValue(json)) WriteJson(output, step);
             else WriteTable(output, step);
             return CliApp.Ok;

@@ -31,7 +31,7 @@ public sealed record TrainingStepResult(string Provider, int Points, double Seco
 public static class TrainingStepBenchmark
 {
     /// <summary>Runs the benchmark with the current <see cref="Gemm.Provider"/>.</summary>
-    public static TrainingStepResult Run(int points = 24_576, int hidden = 256, int layers = 5, int repetitions = 7, int warmup = 2)
+    public static TrainingStepResult Run(int points = 24_576, int hidden = 256, int layers = 5, int repetitions = 7, int warmup = 8)
     {
         if (layers < 2) throw new ArgumentOutOfRangeException(nameof(layers), $"An MLP needs at least 2 layers, got {layers}.");
         var rng = new Rng(0);

@@ -1,14 +1,18 @@
 namespace MuonInr.Kernels;
 
 /// <summary>
-/// Splits row ranges into a fixed number of contiguous chunks and runs them on the thread pool. The
+/// Splits row ranges into a fixed number of contiguous chunks and runs them on <see cref="WorkerPool"/>
+/// (the GEMM's threads, so the two never compete for cores). The
 /// partition depends only on the row count and the configured parallelism, never on timing, so
 /// per-chunk partial reductions combined in chunk order give the same bits on every run.
 /// </summary>
 public static class RowParallel
 {
-    /// <summary>Worker count for elementwise kernels (defaults to the processor count).</summary>
-    public static int Degree { get; set; } = Math.Max(1, Environment.ProcessorCount);
+    /// <summary>
+    /// Chunks for elementwise kernels: the worker pool's degree, or 1 while a native BLAS is the GEMM
+    /// provider (its own threads keep spinning after each call and would starve ours).
+    /// </summary>
+    public static int Degree => Gemm.Provider is NativeBlasGemm ? 1 : WorkerPool.Degree;
 
     /// <summary>Rows below which a kernel runs on the calling thread.</summary>
     public const int MinElementsPerChunk = 1 << 15;
@@ -30,7 +34,7 @@ public static class RowParallel
     {
         int chunks = ChunkCount(rows, columns);
         if (chunks == 1) { body(0, 0, rows); return; }
-        Parallel.For(0, chunks, c =>
+        WorkerPool.Run(chunks, c =>
         {
             var (s, e) = Range(rows, chunks, c);
             body(c, s, e);

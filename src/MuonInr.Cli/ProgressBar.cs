@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using System.Globalization;
+using MuonInr.Experiments;
+
+namespace MuonInr.Cli;
+
+/// <summary>
+/// A one-line live progress bar on the error stream: step, loss, PSNR, steps/s and ETA. On a terminal
+/// it redraws in place (at most ~10 times a second); when redirected it prints a line every 10%.
+/// </summary>
+internal sealed class ProgressBar(TextWriter writer, string label, bool interactive)
+{
+    private readonly Stopwatch _sinceDraw = Stopwatch.StartNew();
+    private int _lastDecile = -1;
+
+    /// <summary>A bar on stderr, interactive when stderr is a terminal.</summary>
+    public static ProgressBar ForConsole(string label) => new(Console.Error, label, !Console.IsErrorRedirected);
+
+    public void Report(TrainingProgress p)
+    {
+        bool last = p.Step == p.TotalSteps;
+        if (interactive)
+        {
+            if (!last && _sinceDraw.ElapsedMilliseconds < 100) return;
+            _sinceDraw.Restart();
+            writer.Write("\r" + Line(p) + "   ");
+            if (last) writer.WriteLine();
+        }
+        else
+        {
+            int decile = p.TotalSteps == 0 ? 10 : (int)(10L * p.Step / p.TotalSteps);
+            if (decile == _lastDecile && !last) return;
+            _lastDecile = decile;
+            writer.WriteLine(Line(p));
+        }
+        writer.Flush();
+    }
+
+    private string Line(TrainingProgress p)
+    {
+        const int width = 24;
+        int filled = p.TotalSteps == 0 ? width : (int)((long)width * p.Step / p.TotalSteps);
+        double eta = p.StepsPerSecond > 0 ? (p.TotalSteps - p.Step) / p.StepsPerSecond : double.NaN;
+        string psnr = double.IsFinite(p.Psnr) ? $"{p.Psnr:F2} dB" : "--";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{label} [{new string('#', filled)}{new string('.', width - filled)}] {p.Step}/{p.TotalSteps} loss {p.Loss:E3} psnr {psnr} {p.StepsPerSecond:F1} it/s ETA {FormatEta(eta)}");
+    }
+
+    private static string FormatEta(double seconds)
+    {
+        if (!double.IsFinite(seconds)) return "--:--";
+        var t = TimeSpan.FromSeconds(Math.Round(seconds));
+        return t.TotalHours >= 1 ? t.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : t.ToString(@"m\:ss", CultureInfo.InvariantCulture);
+    }
+}

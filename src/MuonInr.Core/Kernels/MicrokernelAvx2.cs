@@ -1,0 +1,95 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace MuonInr.Kernels;
+
+/// <summary>
+/// GEMM register tile for AVX2 + FMA: 6 rows x 16 columns in 12 ymm accumulators (of 16): per k step
+/// 2 loads of B, 6 broadcasts of A and 12 FMAs.
+/// </summary>
+internal static unsafe class MicrokernelAvx2
+{
+    /// <summary>Rows of the register tile.</summary>
+    public const int MR = 6;
+    /// <summary>Columns of the register tile.</summary>
+    public const int NR = 16;
+
+    public static bool IsSupported => Vector256.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Fma.IsSupported;
+
+    // a: packed A micro-panel, kc steps of MR floats (column r of step p at a[p*MR + r]).
+    // b: packed B micro-panel, kc steps of NR floats.
+    // c: C tile (MR, NR) with row stride ldc. C = alpha*A*B + beta*C; beta == 0 never reads C.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
+    {
+        var c0_0 = Vector256<float>.Zero;
+        var c0_1 = Vector256<float>.Zero;
+        var c1_0 = Vector256<float>.Zero;
+        var c1_1 = Vector256<float>.Zero;
+        var c2_0 = Vector256<float>.Zero;
+        var c2_1 = Vector256<float>.Zero;
+        var c3_0 = Vector256<float>.Zero;
+        var c3_1 = Vector256<float>.Zero;
+        var c4_0 = Vector256<float>.Zero;
+        var c4_1 = Vector256<float>.Zero;
+        var c5_0 = Vector256<float>.Zero;
+        var c5_1 = Vector256<float>.Zero;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b + 0);
+            var b1 = Vector256.Load(b + 8);
+            var a0 = Vector256.Create(a[0]);
+            c0_0 = Vector256.FusedMultiplyAdd(a0, b0, c0_0);
+            c0_1 = Vector256.FusedMultiplyAdd(a0, b1, c0_1);
+            var a1 = Vector256.Create(a[1]);
+            c1_0 = Vector256.FusedMultiplyAdd(a1, b0, c1_0);
+            c1_1 = Vector256.FusedMultiplyAdd(a1, b1, c1_1);
+            var a2 = Vector256.Create(a[2]);
+            c2_0 = Vector256.FusedMultiplyAdd(a2, b0, c2_0);
+            c2_1 = Vector256.FusedMultiplyAdd(a2, b1, c2_1);
+            var a3 = Vector256.Create(a[3]);
+            c3_0 = Vector256.FusedMultiplyAdd(a3, b0, c3_0);
+            c3_1 = Vector256.FusedMultiplyAdd(a3, b1, c3_1);
+            var a4 = Vector256.Create(a[4]);
+            c4_0 = Vector256.FusedMultiplyAdd(a4, b0, c4_0);
+            c4_1 = Vector256.FusedMultiplyAdd(a4, b1, c4_1);
+            var a5 = Vector256.Create(a[5]);
+            c5_0 = Vector256.FusedMultiplyAdd(a5, b0, c5_0);
+            c5_1 = Vector256.FusedMultiplyAdd(a5, b1, c5_1);
+            a += MR;
+            b += NR;
+        }
+        var va = Vector256.Create(alpha);
+        if (beta == 0f)
+        {
+            (c0_0 * va).Store(c + 0 * (nint)ldc + 0);
+            (c0_1 * va).Store(c + 0 * (nint)ldc + 8);
+            (c1_0 * va).Store(c + 1 * (nint)ldc + 0);
+            (c1_1 * va).Store(c + 1 * (nint)ldc + 8);
+            (c2_0 * va).Store(c + 2 * (nint)ldc + 0);
+            (c2_1 * va).Store(c + 2 * (nint)ldc + 8);
+            (c3_0 * va).Store(c + 3 * (nint)ldc + 0);
+            (c3_1 * va).Store(c + 3 * (nint)ldc + 8);
+            (c4_0 * va).Store(c + 4 * (nint)ldc + 0);
+            (c4_1 * va).Store(c + 4 * (nint)ldc + 8);
+            (c5_0 * va).Store(c + 5 * (nint)ldc + 0);
+            (c5_1 * va).Store(c + 5 * (nint)ldc + 8);
+        }
+        else
+        {
+            var vb = Vector256.Create(beta);
+            Vector256.FusedMultiplyAdd(c0_0, va, Vector256.Load(c + 0 * (nint)ldc + 0) * vb).Store(c + 0 * (nint)ldc + 0);
+            Vector256.FusedMultiplyAdd(c0_1, va, Vector256.Load(c + 0 * (nint)ldc + 8) * vb).Store(c + 0 * (nint)ldc + 8);
+            Vector256.FusedMultiplyAdd(c1_0, va, Vector256.Load(c + 1 * (nint)ldc + 0) * vb).Store(c + 1 * (nint)ldc + 0);
+            Vector256.FusedMultiplyAdd(c1_1, va, Vector256.Load(c + 1 * (nint)ldc + 8) * vb).Store(c + 1 * (nint)ldc + 8);
+            Vector256.FusedMultiplyAdd(c2_0, va, Vector256.Load(c + 2 * (nint)ldc + 0) * vb).Store(c + 2 * (nint)ldc + 0);
+            Vector256.FusedMultiplyAdd(c2_1, va, Vector256.Load(c + 2 * (nint)ldc + 8) * vb).Store(c + 2 * (nint)ldc + 8);
+            Vector256.FusedMultiplyAdd(c3_0, va, Vector256.Load(c + 3 * (nint)ldc + 0) * vb).Store(c + 3 * (nint)ldc + 0);
+            Vector256.FusedMultiplyAdd(c3_1, va, Vector256.Load(c + 3 * (nint)ldc + 8) * vb).Store(c + 3 * (nint)ldc + 8);
+            Vector256.FusedMultiplyAdd(c4_0, va, Vector256.Load(c + 4 * (nint)ldc + 0) * vb).Store(c + 4 * (nint)ldc + 0);
+            Vector256.FusedMultiplyAdd(c4_1, va, Vector256.Load(c + 4 * (nint)ldc + 8) * vb).Store(c + 4 * (nint)ldc + 8);
+            Vector256.FusedMultiplyAdd(c5_0, va, Vector256.Load(c + 5 * (nint)ldc + 0) * vb).Store(c + 5 * (nint)ldc + 0);
+            Vector256.FusedMultiplyAdd(c5_1, va, Vector256.Load(c + 5 * (nint)ldc + 8) * vb).Store(c + 5 * (nint)ldc + 8);
+        }
+    }
+}
