@@ -1,0 +1,155 @@
+using MuonInr.Core.Tests.TestSupport;
+using MuonInr.Kernels;
+using MuonInr.Tensors;
+
+namespace MuonInr.Core.Tests.Kernels;
+
+public class GemmTests
+{
+    // Sizes: 0, 1, primes, and non-multiples of every register tile (4x8, 6x16, 12x32).
+    public static readonly int[] Sizes = [0, 1, 2, 5, 7, 13, 17, 31, 33, 65, 97];
+
+    public static IEnumerable<object[]> Isas()
+    {
+        yield return [GemmKernelIsa.Vector128];
+        if (System.Runtime.Intrinsics.X86.Fma.IsSupported && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) yield return [GemmKernelIsa.Avx2];
+        if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) yield return [GemmKernelIsa.Avx512];
+    }
+
+    /// <summary>Runs a provider against the reference on one case; leading dimensions padded; checks padding untouched.</summary>
+    internal static void CheckAgainstReference(IGemmProvider provider, bool ta, bool tb, int m, int n, int k, float alpha, float beta, ulong seed, bool nanC = false)
+    {
+        var rng = new Rng(seed);
+        int lda = Math.Max(1, (ta ? m : k) + 3), ldb = Math.Max(1, (tb ? k : n) + 2), ldc = Math.Max(1, n + 1);
+        var a = new float[(ta ? k : m) * lda]; var b = new float[(tb ? n : k) * ldb];
+        rng.FillUniform(a, -1, 1); rng.FillUniform(b, -1, 1);
+        var c = new float[m * ldc];
+        if (nanC) Array.Fill(c, float.NaN); else rng.FillUniform(c, -1, 1);
+        var expected = (float[])c.Clone();
+        if (nanC) for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) expected[i * ldc + j] = 0f;
+        new GemmReference().Sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, expected, ldc);
+        provider.Sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        float tol = 2e-6f * MathF.Sqrt(Math.Max(1, k)) * 4 + 1e-6f;
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                float e = expected[i * ldc + j], g = c[i * ldc + j];
+                Assert.False(float.IsNaN(g), $"{provider.Name} {(ta ? 'T' : 'N')}{(tb ? 'T' : 'N')} m={m} n={n} k={k}: NaN at ({i},{j})");
+                Assert.True(Math.Abs(e - g) <= tol * (1 + Math.Abs(e)),
+                    $"{provider.Name} {(ta ? 'T' : 'N')}{(tb ? 'T' : 'N')} m={m} n={n} k={k} alpha={alpha} beta={beta}: C[{i},{j}] = {g}, expected {e}");
+            }
+            for (int j = n; j < ldc; j++)
+                Assert.True(BitConverter.SingleToInt32Bits(c[i * ldc + j]) == BitConverter.SingleToInt32Bits(expected[i * ldc + j]), $"{provider.Name} wrote outside C at ({i},{j})");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Isas))]
+    public void Managed_matches_reference_for_every_transpose_and_odd_sizes(GemmKernelIsa isa)
+    {
+        using var gemm = new ManagedGemm(isa);
+        ulong seed = 1;
+        foreach (bool ta in new[] { false, true })
+        foreach (bool tb in new[] { false, true })
+        foreach (int m in Sizes)
+        foreach (int n in new[] { 0, 1, 3, 16, 33, 65 })
+        foreach (int k in new[] { 0, 1, 2, 7, 31, 257 })
+            CheckAgainstReference(gemm, ta, tb, m, n, k, 1f, 0f, seed++);
+    }
+
+    [Theory]
+    [MemberData(nameof(Isas))]
+    public void Managed_handles_alpha_beta_and_never_reads_C_when_beta_is_zero(GemmKernelIsa isa)
+    {
+        using var gemm = new ManagedGemm(isa);
+        foreach (bool ta in new[] { false, true })
+        foreach (bool tb in new[] { false, true })
+        {
+            CheckAgainstReference(gemm, ta, tb, 37, 45, 29, 0.5f, 1.5f, 7);
+            CheckAgainstReference(gemm, ta, tb, 37, 45, 29, -2f, 1f, 8);
+            CheckAgainstReference(gemm, ta, tb, 37, 45, 29, 1f, 0f, 9, nanC: true);
+            CheckAgainstReference(gemm, ta, tb, 5, 6, 0, 1f, 0f, 10, nanC: true);   // k = 0: C = 0
+            CheckAgainstReference(gemm, ta, tb, 5, 6, 0, 1f, 0.25f, 11);            // k = 0: C = beta·C
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Isas))]
+    public void Managed_multi_block_and_k_split_paths_match_reference(GemmKernelIsa isa)
+    {
+        using var gemm = new ManagedGemm(isa);
+        // Several mc/kc/nc blocks with tails, and the long-k weight-gradient shape (k-split path).
+        CheckAgainstReference(gemm, false, true, 421, 67, 600, 1f, 0f, 21);
+        CheckAgainstReference(gemm, false, false, 300, 70, 513, 1f, 1f, 22);
+        CheckAgainstReference(gemm, true, false, 40, 24, 5000, 1f, 0f, 23);
+        CheckAgainstReference(gemm, true, false, 40, 24, 5000, 0.5f, 2f, 24);
+        CheckAgainstReference(gemm, true, true, 13, 9, 4099, 1f, 0f, 25);
+    }
+
+    [Fact]
+    public void Managed_is_bit_reproducible_and_matches_single_thread_on_row_split()
+    {
+        var rng = new Rng(5);
+        int m = 500, n = 96, k = 300;
+        var a = new float[m * k]; var b = new float[n * k]; rng.FillUniform(a, -1, 1); rng.FillUniform(b, -1, 1);
+        var c1 = new float[m * n]; var c2 = new float[m * n]; var c3 = new float[m * n];
+        var gemm = GemmProviders.Managed;
+        gemm.Sgemm(false, true, m, n, k, 1f, a, k, b, k, 0f, c1, n);
+        gemm.Sgemm(false, true, m, n, k, 1f, a, k, b, k, 0f, c2, n);
+        int saved = WorkerPool.Degree;
+        try
+        {
+            WorkerPool.Degree = 1;
+            gemm.Sgemm(false, true, m, n, k, 1f, a, k, b, k, 0f, c3, n);
+        }
+        finally { WorkerPool.Degree = saved; }
+        Assert.Equal(c1, c2);
+        Assert.Equal(c1, c3); // each element is the same FMA chain whatever the row partition
+    }
+
+    [Fact]
+    public void Invalid_arguments_name_the_offending_shapes()
+    {
+        var gemm = GemmProviders.Managed;
+        var a = new float[6]; var b = new float[6]; var c = new float[4];
+        var e1 = Assert.Throws<ArgumentException>(() => gemm.Sgemm(false, false, 2, 2, 3, 1, a, 2, b, 2, 0, c, 2));
+        Assert.Contains("leading dimension of A", e1.Message);
+        Assert.Contains("[2, 3]", e1.Message);
+        var e2 = Assert.Throws<ArgumentException>(() => gemm.Sgemm(false, false, 2, 2, 3, 1, a, 3, b, 2, 0, new float[3], 2));
+        Assert.Contains("buffer C has 3 elements", e2.Message);
+        var e3 = Assert.Throws<ArgumentException>(() => gemm.Sgemm(false, false, -1, 2, 3, 1, a, 3, b, 2, 0, c, 2));
+        Assert.Contains("m=-1", e3.Message);
+    }
+
+    public static IEnumerable<object[]> Transposes()
+    {
+        foreach (bool ta in new[] { false, true })
+            foreach (bool tb in new[] { false, true })
+                yield return [ta, tb];
+    }
+
+    [NativeBlasTheory]
+    [MemberData(nameof(Transposes))]
+    public void Native_matches_reference(bool ta, bool tb)
+    {
+        var native = GemmProviders.TryNative()!;
+        ulong seed = 100;
+        foreach (int m in Sizes)
+        foreach (int n in new[] { 0, 1, 3, 33 })
+        foreach (int k in new[] { 0, 1, 7, 64 })
+            CheckAgainstReference(native, ta, tb, m, n, k, 1f, 0f, seed++);
+        CheckAgainstReference(native, ta, tb, 37, 45, 29, 0.5f, 1.5f, 7);
+        CheckAgainstReference(native, ta, tb, 37, 45, 29, 1f, 0f, 9, nanC: true);
+    }
+
+    [Fact]
+    public void Provider_names_resolve_and_unknown_names_are_rejected()
+    {
+        Assert.StartsWith("managed", GemmProviders.FromName("managed").Name);
+        Assert.Equal("reference", GemmProviders.FromName("reference").Name);
+        Assert.NotNull(GemmProviders.FromName("auto"));
+        var e = Assert.Throws<ArgumentException>(() => GemmProviders.FromName("cuda"));
+        Assert.Contains("auto, managed, native", e.Message);
+    }
+}
