@@ -1,0 +1,80 @@
+using MuonInr.Nn;
+
+namespace MuonInr.Optim;
+
+/// <summary>
+/// Muon for the groups flagged <see cref="ParamGroup.UseMuon"/> (2-D hidden weights) and the reference's
+/// auxiliary Adam for every other group (MUON.md): one optimizer, one step. Muon defaults: lr 0.02,
+/// momentum 0.95, Nesterov, NS5 with 5 steps, wd 0. Auxiliary Adam defaults: lr 3e-4, betas (0.9, 0.95),
+/// eps 1e-10, wd 0; <see cref="ForInr"/> builds the INR paper's configuration (aux betas (0.9, 0.999)).
+/// A Muon parameter with more than two dimensions is treated as (shape[0], rest).
+/// </summary>
+public sealed class MuonWithAuxAdam : Optimizer
+{
+    private float[] _update = [], _orthogonal = [];
+
+    /// <summary>Creates the optimizer; add groups with <see cref="AddMuonGroup"/> and <see cref="AddAdamGroup"/>.</summary>
+    public MuonWithAuxAdam(IOrthogonalizer? orthogonalizer = null) => Orthogonalizer = orthogonalizer ?? NewtonSchulz.NewtonSchulz5();
+
+    /// <summary>The orthogonalization strategy (NS5 by default).</summary>
+    public IOrthogonalizer Orthogonalizer { get; set; }
+
+    /// <summary>Adds a Muon group (every parameter must have at least 2 dimensions).</summary>
+    public ParamGroup AddMuonGroup(IEnumerable<Parameter> parameters, double lr = 0.02, double momentum = 0.95, bool nesterov = true, double weightDecay = 0)
+    {
+        var list = parameters.ToList();
+        foreach (var p in list)
+            if (p.Rank < 2) throw new ArgumentException($"Muon needs matrices; parameter '{p.Name}' has shape {MuonInr.Tensors.Tensor.ShapeString(p.Shape)} and belongs to the Adam group.");
+        var g = new ParamGroup(list, lr) { Name = "muon", UseMuon = true, Momentum = momentum, Nesterov = nesterov, WeightDecay = weightDecay };
+        AddParamGroup(g);
+        return g;
+    }
+
+    /// <summary>Adds an auxiliary-Adam group.</summary>
+    public ParamGroup AddAdamGroup(IEnumerable<Parameter> parameters, double lr = 3e-4, double beta1 = 0.9, double beta2 = 0.95, double eps = 1e-10, double weightDecay = 0)
+    {
+        var g = new ParamGroup(parameters, lr) { Name = "adam", UseMuon = false, Beta1 = beta1, Beta2 = beta2, Eps = eps, WeightDecay = weightDecay };
+        AddParamGroup(g);
+        return g;
+    }
+
+    /// <summary>
+    /// The INR paper's setup for <paramref name="model"/>: <see cref="ParamRouting"/> splits it (hidden
+    /// matrices → Muon at <paramref name="muonLr"/>, the rest → Adam at <paramref name="adamLr"/> with betas
+    /// (0.9, 0.999), eps 1e-10).
+    /// </summary>
+    public static MuonWithAuxAdam ForInr(Module model, double muonLr = 0.1, double adamLr = 1e-3, ParamRouting? routing = null,
+        IOrthogonalizer? orthogonalizer = null, double adamEps = 1e-10)
+    {
+        var split = (routing ?? ParamRouting.Paper()).Split(model);
+        var opt = new MuonWithAuxAdam(orthogonalizer);
+        if (split.Muon.Count > 0) opt.AddMuonGroup(split.Muon.Select(p => p.Parameter), lr: muonLr);
+        if (split.Adam.Count > 0) opt.AddAdamGroup(split.Adam.Select(p => p.Parameter), lr: adamLr, beta1: 0.9, beta2: 0.999, eps: adamEps);
+        return opt;
+    }
+
+    /// <inheritdoc />
+    public override void Step()
+    {
+        foreach (var g in ParamGroups)
+            foreach (var p in g.Parameters)
+            {
+                if (p.Grad is null) continue;
+                var s = State(p);
+                s.Step++;
+                if (g.UseMuon)
+                {
+                    int rows = p.Dim(0), cols = p.Length / Math.Max(1, rows);
+                    if (_update.Length < p.Length) { _update = new float[p.Length]; _orthogonal = new float[p.Length]; }
+                    MuonMath.Step(p.Span, p.Grad.Span, s.Buffer("momentum_buffer", p.Length), _update.AsSpan(0, p.Length), _orthogonal.AsSpan(0, p.Length),
+                        rows, cols, g.LearningRate, g.Momentum, g.Nesterov, g.WeightDecay, Orthogonalizer);
+                }
+                else
+                {
+                    AdamMath.LerpStep(p.Span, p.Grad.Span, s.Buffer("exp_avg", p.Length), s.Buffer("exp_avg_sq", p.Length), s.Step,
+                        g.LearningRate, g.Beta1, g.Beta2, g.Eps, g.WeightDecay);
+                }
+            }
+        StepCount++;
+    }
+}

@@ -1,0 +1,53 @@
+using MuonInr.Nn;
+
+namespace MuonInr.Optim;
+
+/// <summary>Which parameters go to Muon and which to the auxiliary Adam, with their names (for logs).</summary>
+/// <param name="Muon">Parameters updated by Muon.</param>
+/// <param name="Adam">Parameters updated by Adam.</param>
+public sealed record ParamSplit(IReadOnlyList<(string Name, Parameter Parameter)> Muon, IReadOnlyList<(string Name, Parameter Parameter)> Adam)
+{
+    /// <summary>One line per group, e.g. "muon: 1.weight, 2.weight | adam: 0.weight, 0.bias, …".</summary>
+    public override string ToString()
+        => $"muon: {string.Join(", ", Muon.Select(p => p.Name))} | adam: {string.Join(", ", Adam.Select(p => p.Name))}";
+}
+
+/// <summary>
+/// Splits a model's parameters between Muon and the auxiliary Adam. The INR paper's rule
+/// (<see cref="Paper"/>): the weight matrices of the hidden <see cref="Linear"/> layers go to Muon; the
+/// first and last Linear layers, every bias, and everything that is not a Linear weight (encodings,
+/// scalars) go to Adam — orthogonalizing a 2-wide input layer or a 3-wide output layer would only add
+/// noise. Optionally the first Linear layer also goes to Muon (for models whose input is a wide
+/// encoding, where that layer is a genuine hidden matrix). Or any rule by name.
+/// </summary>
+public sealed class ParamRouting
+{
+    private readonly Func<string, Parameter, int, int, bool> _useMuon;
+
+    private ParamRouting(Func<string, Parameter, int, int, bool> useMuon) => _useMuon = useMuon;
+
+    /// <summary>The paper's routing; <paramref name="firstLayerToMuon"/> also routes the first Linear weight to Muon.</summary>
+    public static ParamRouting Paper(bool firstLayerToMuon = false)
+        => new((_, p, index, count) => index >= 0 && p.Rank == 2 && index < count - 1 && (index > 0 || firstLayerToMuon));
+
+    /// <summary>A user rule: <paramref name="useMuon"/>(name, parameter) → true for Muon (only matrices may be routed to Muon).</summary>
+    public static ParamRouting ByName(Func<string, Parameter, bool> useMuon) => new((n, p, _, _) => useMuon(n, p));
+
+    /// <summary>Splits <paramref name="model"/>'s parameters, in their registration order.</summary>
+    public ParamSplit Split(Module model)
+    {
+        // Index of each Linear weight among the model's Linear layers, in registration (= forward) order.
+        var linearWeights = model.NamedModules().Select(m => m.Module).OfType<Linear>().Select(l => (Parameter)l.Weight).ToList();
+        var muon = new List<(string, Parameter)>();
+        var adam = new List<(string, Parameter)>();
+        foreach (var (name, p) in model.NamedParameters())
+        {
+            int index = linearWeights.FindIndex(w => ReferenceEquals(w, p));
+            bool toMuon = _useMuon(name, p, index, linearWeights.Count);
+            if (toMuon && p.Rank < 2)
+                throw new ArgumentException($"Routing sent parameter '{name}' of shape {MuonInr.Tensors.Tensor.ShapeString(p.Shape)} to Muon, which needs a matrix.");
+            (toMuon ? muon : adam).Add((name, p));
+        }
+        return new ParamSplit(muon, adam);
+    }
+}
