@@ -26,6 +26,9 @@ internal static class CliApp
         var error = stderr ?? Console.Error;
         var root = new RootCommand("MuonInr: high-fidelity implicit neural representations with rank-preserving (Muon) optimizers.");
         root.Add(Blas);
+        root.Add(DemoCommand.Create(output));
+        root.Add(new Command("fit", "Fit an INR to a signal.") { ImageCommands.Fit(output) });
+        root.Add(new Command("compare", "Compare optimizers on the same signal and model.") { ImageCommands.Compare(output) });
         root.Add(BenchCommand.Create(output));
         var config = new InvocationConfiguration { Output = output, Error = error };
         try

@@ -1,0 +1,93 @@
+using System.CommandLine;
+using System.Globalization;
+using MuonInr.Experiments;
+using MuonInr.Fields;
+using MuonInr.Metrics;
+
+namespace MuonInr.Cli.Commands;
+
+/// <summary>The options shared by <c>fit image</c> and <c>compare image</c>, and their translation to <see cref="ImageFitOptions"/>.</summary>
+internal sealed class ImageRunOptions
+{
+    public readonly Argument<string> Path = new("PATH") { Description = "PNG image to fit ('generated' for the built-in high-frequency test image)." };
+    public readonly Option<string> Model = new("--model") { Description = "Architecture: " + string.Join(", ", FieldPresets.All.Select(a => a.Name + (a.Available ? "" : " (not yet)"))), DefaultValueFactory = _ => "relu-mlp" };
+    public readonly Option<double> Lr = new("--lr") { Description = "Adam learning rate, or Muon's auxiliary Adam (paper image default 1e-3).", DefaultValueFactory = _ => 1e-3 };
+    public readonly Option<double> MuonLr = new("--muon-lr") { Description = "Muon learning rate for hidden matrices (paper image default 0.1).", DefaultValueFactory = _ => 0.1 };
+    public readonly Option<int> Steps = new("--steps") { Description = "Training steps (paper 5000; CPU protocols 1000).", DefaultValueFactory = _ => 1000 };
+    public readonly Option<int?> Hidden = new("--hidden") { Description = "Hidden width (paper image default 300)." };
+    public readonly Option<int?> Layers = new("--layers") { Description = "Number of Linear layers (paper image default 5)." };
+    public readonly Option<int> Downsample = new("--downsample") { Description = "Integer box-downsampling factor applied to the image first.", DefaultValueFactory = _ => 1 };
+    public readonly Option<string?> Crop = new("--crop") { Description = "Centre crop HEIGHTxWIDTH after downsampling, e.g. 128x192." };
+    public readonly Option<bool> Gray = new("--gray") { Description = "Fit the luma channel only." };
+    public readonly Option<double?> Inpaint = new("--inpaint") { Description = "Train on this fraction of the pixels (seeded) and report PSNR on the held-out ones." };
+    public readonly Option<ulong> Seed = new("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 0UL };
+    public readonly Option<int> Chunk = new("--chunk") { Description = "Rows per gradient chunk (0 = whole image); bounds memory on large images.", DefaultValueFactory = _ => 0 };
+    public readonly Option<int> EvalEvery = new("--eval-every") { Description = "Evaluate PSNR every N steps.", DefaultValueFactory = _ => 50 };
+    public readonly Option<int> RankEvery = new("--rank-every") { Description = "Record stable ranks every N steps.", DefaultValueFactory = _ => 50 };
+    public readonly Option<string> Schedule = new("--schedule") { Description = "Learning-rate schedule: cosine (to 1e-6) or constant.", DefaultValueFactory = _ => "cosine" };
+    public readonly Option<string> Orthogonalizer = new("--orthogonalizer") { Description = "Muon orthogonalizer: ns5, polar-express or svd.", DefaultValueFactory = _ => "ns5" };
+    public readonly Option<int> NsSteps = new("--ns-steps") { Description = "Newton–Schulz iterations of Muon.", DefaultValueFactory = _ => 5 };
+    public readonly Option<string> Ssim = new("--ssim") { Description = "SSIM definition: skimage (7x7 uniform, default) or gaussian (Wang et al.).", DefaultValueFactory = _ => "skimage" };
+    public readonly Option<string?> Out = new("--out") { Description = "Run directory (default runs/<time>-<model>-<optimizer>); never overwritten unless --overwrite." };
+    public readonly Option<bool> Overwrite = new("--overwrite") { Description = "Allow writing into an existing non-empty run directory." };
+
+    public void AddTo(Command cmd)
+    {
+        cmd.Add(Path);
+        foreach (var o in new Option[] { Model, Lr, MuonLr, Steps, Hidden, Layers, Downsample, Crop, Gray, Inpaint, Seed, Chunk, EvalEvery, RankEvery, Schedule, Orthogonalizer, NsSteps, Ssim, Out, Overwrite })
+            cmd.Add(o);
+    }
+
+    /// <summary>Builds the options for optimizer <paramref name="optimizer"/>, checking every value.</summary>
+    public ImageFitOptions Resolve(ParseResult p, string optimizer)
+    {
+        string path = p.GetValue(Path)!;
+        string? image = path == "generated" ? null : path;
+        if (image is not null && !File.Exists(image)) throw new CliException($"Image file '{image}' does not exist.");
+        int steps = p.GetValue(Steps);
+        if (steps < 0) throw new CliException($"--steps must be ≥ 0, got {steps}.", CliApp.Usage);
+        double lr = p.GetValue(Lr), muonLr = p.GetValue(MuonLr);
+        if (!(lr >= 0) || !(muonLr >= 0)) throw new CliException($"Learning rates must be ≥ 0, got --lr {lr}, --muon-lr {muonLr}.", CliApp.Usage);
+        if (!OptimizerFactory.Names.Contains(optimizer)) throw new CliException($"Unknown optimizer '{optimizer}'; expected one of {string.Join(", ", OptimizerFactory.Names)}.", CliApp.Usage);
+        int ds = p.GetValue(Downsample);
+        if (ds < 1) throw new CliException($"--downsample must be ≥ 1, got {ds}.", CliApp.Usage);
+        (int, int)? crop = null;
+        if (p.GetValue(Crop) is { } c)
+        {
+            var parts = c.Split('x');
+            if (parts.Length != 2 || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out int ch) || !int.TryParse(parts[1], CultureInfo.InvariantCulture, out int cw) || ch <= 0 || cw <= 0)
+                throw new CliException($"--crop must look like HEIGHTxWIDTH (e.g. 128x192), got '{c}'.", CliApp.Usage);
+            crop = (ch, cw);
+        }
+        var ssim = p.GetValue(Ssim) switch
+        {
+            "skimage" => SsimVariant.SkimageDefault,
+            "gaussian" => SsimVariant.Gaussian,
+            var s => throw new CliException($"--ssim must be skimage or gaussian, got '{s}'.", CliApp.Usage),
+        };
+        if (p.GetValue(Inpaint) is { } f && !(f > 0 && f <= 1)) throw new CliException($"--inpaint must be in (0, 1], got {f}.", CliApp.Usage);
+        if (p.GetValue(EvalEvery) <= 0 || p.GetValue(RankEvery) < 0) throw new CliException("--eval-every must be > 0 and --rank-every ≥ 0.", CliApp.Usage);
+        if (p.GetValue(Chunk) < 0) throw new CliException($"--chunk must be ≥ 0, got {p.GetValue(Chunk)}.", CliApp.Usage);
+        return new ImageFitOptions
+        {
+            ImagePath = image,
+            Model = p.GetValue(Model)!,
+            Field = new FieldOptions { Hidden = p.GetValue(Hidden), Layers = p.GetValue(Layers) },
+            Optimizer = new OptimizerOptions
+            {
+                Name = optimizer, LearningRate = lr, MuonLearningRate = muonLr, Schedule = p.GetValue(Schedule)!,
+                Orthogonalizer = p.GetValue(Orthogonalizer)!, NsSteps = p.GetValue(NsSteps),
+            },
+            Steps = steps,
+            Downsample = ds,
+            Crop = crop,
+            Gray = p.GetValue(Gray),
+            InpaintFraction = p.GetValue(Inpaint),
+            Seed = p.GetValue(Seed),
+            Chunk = p.GetValue(Chunk),
+            EvalEvery = p.GetValue(EvalEvery),
+            RankEvery = p.GetValue(RankEvery),
+            SsimVariant = ssim,
+        };
+    }
+}

@@ -1,0 +1,211 @@
+using MuonInr.Analysis;
+using MuonInr.Autograd;
+using MuonInr.Fields;
+using MuonInr.IO;
+using MuonInr.Metrics;
+using MuonInr.Nn;
+using MuonInr.Signals;
+using MuonInr.Tensors;
+
+namespace MuonInr.Experiments;
+
+/// <summary>Final numbers of a run (summary.json).</summary>
+public sealed record RunSummary
+{
+    /// <summary>Task name (image, audio, ct, sisr).</summary>
+    public string Task { get; init; } = "image";
+    /// <summary>Architecture.</summary>
+    public required string Model { get; init; }
+    /// <summary>Optimizer name.</summary>
+    public required string Optimizer { get; init; }
+    /// <summary>Learning rates: Adam (or auxiliary Adam) and Muon.</summary>
+    public double LearningRate { get; init; }
+    /// <summary>Muon's learning rate (NaN when not used).</summary>
+    public double MuonLearningRate { get; init; } = double.NaN;
+    /// <summary>Steps run.</summary>
+    public int Steps { get; init; }
+    /// <summary>Final PSNR (dB) over the evaluated pixels (held-out ones when inpainting).</summary>
+    public double Psnr { get; init; }
+    /// <summary>Final SSIM of the whole image.</summary>
+    public double Ssim { get; init; }
+    /// <summary>SSIM definition used.</summary>
+    public string SsimVariant { get; init; } = "";
+    /// <summary>Training seconds per step (evaluation excluded).</summary>
+    public double SecondsPerStep { get; init; }
+    /// <summary>Final stable rank of every Linear weight, input to output.</summary>
+    public double[] StableRanks { get; init; } = [];
+    /// <summary>Stable ranks at initialisation.</summary>
+    public double[] InitialStableRanks { get; init; } = [];
+    /// <summary>Parameters of the model.</summary>
+    public long Parameters { get; init; }
+    /// <summary>Signal size "H x W x C".</summary>
+    public string Signal { get; init; } = "";
+    /// <summary>GEMM provider used.</summary>
+    public string Gemm { get; init; } = "";
+    /// <summary>Which parameters went to Muon (empty otherwise).</summary>
+    public string Routing { get; init; } = "";
+    /// <summary>Set when training stopped early (non-finite loss), with the reason.</summary>
+    public string? Stopped { get; init; }
+}
+
+/// <summary>Result of an image fit: the summary, the history, the images.</summary>
+public sealed class ImageFitResult
+{
+    /// <summary>Final numbers.</summary>
+    public required RunSummary Summary { get; init; }
+    /// <summary>Metrics and ranks over time.</summary>
+    public required TrainingHistory History { get; init; }
+    /// <summary>The target image.</summary>
+    public required ImageSignal Target { get; init; }
+    /// <summary>The prediction [H, W, C] (unclamped).</summary>
+    public required float[] Prediction { get; init; }
+    /// <summary>The resolved options.</summary>
+    public required ImageFitOptions Options { get; init; }
+}
+
+/// <summary>Fits an INR to an image (the paper's image task), recording PSNR and rank diagnostics over time.</summary>
+public static class ImageFitExperiment
+{
+    /// <summary>Loads and preprocesses the image of <paramref name="o"/> (or generates the test image).</summary>
+    public static ImageSignal LoadSignal(ImageFitOptions o)
+    {
+        float[] px; int h, w, c;
+        if (o.ImagePath is null)
+        {
+            w = o.GeneratedWidth; h = Math.Max(8, w * 2 / 3); c = 3;
+            px = TestPatterns.HighFrequencyComposite(h, w);
+        }
+        else
+        {
+            var png = Png.Read(o.ImagePath);
+            h = png.Height; w = png.Width;
+            px = ImageOps.DropAlpha(png.ToFloat(), h, w, png.Channels, out c);
+        }
+        if (o.Downsample > 1) px = ImageOps.BoxDownsample(px, h, w, c, o.Downsample, out h, out w);
+        if (o.Crop is { } crop) { px = ImageOps.CenterCrop(px, h, w, c, crop.Height, crop.Width); h = crop.Height; w = crop.Width; }
+        if (o.Gray && c > 1) { px = ImageOps.ToGray(px, h, w, c); c = 1; }
+        return new ImageSignal(px, h, w, c);
+    }
+
+    /// <summary>Runs the fit. <paramref name="progress"/> is called after every step.</summary>
+    public static ImageFitResult Run(ImageFitOptions o, Action<TrainingProgress>? progress = null)
+    {
+        var signal = LoadSignal(o);
+        var rng = new Rng(o.Seed);
+        using var model = FieldPresets.Create(o.Model, 2, signal.Channels, o.Field, rng);
+        var layers = FieldPresets.LinearLayers(model);
+        using var coords = signal.Coordinates();
+        using var targets = signal.Targets();
+
+        int[]? train = null, held = null;
+        Tensor trainCoords = coords, trainTargets = targets;
+        if (o.InpaintFraction is { } frac)
+        {
+            (train, held) = signal.InpaintingSplit(frac, o.Seed + 1);
+            trainCoords = Rows(coords, train); trainTargets = Rows(targets, train);
+        }
+        using var objective = new RegressionObjective(trainCoords, trainTargets, o.Chunk);
+        if (train is not null) { trainCoords.Dispose(); trainTargets.Dispose(); }
+
+        var opt = OptimizerFactory.Create(o.Optimizer, model, o.Steps);
+        var prediction = new float[signal.Pixels.Length];
+        var history = new TrainingHistory();
+        double[] initialRanks = [];
+
+        double Evaluate(int step)
+        {
+            Predict(model, coords, o.Chunk, prediction);
+            return held is null ? ImageQuality.Psnr(prediction, signal.Pixels) : HeldOutPsnr(prediction, signal.Pixels, held, signal.Channels);
+        }
+        void RecordRanks(int step)
+        {
+            var ranks = new double[layers.Count];
+            for (int i = 0; i < layers.Count; i++)
+            {
+                var wgt = layers[i].Layer.Weight;
+                var s = Spectra.OfMatrix(wgt.Span, wgt.Dim(0), wgt.Dim(1));
+                ranks[i] = s.StableRank;
+                history.Ranks.Add(new RankRow(step, i, layers[i].Name + ".weight", s.StableRank, s.EffectiveRank, s.SpectralNorm, s.ConditionNumber));
+                if (step == o.Steps) history.FinalSpectra.Add((layers[i].Name + ".weight", s.SingularValues));
+            }
+            if (step == 0) initialRanks = ranks;
+        }
+
+        var trainer = new Trainer(model, objective, opt, new TrainerOptions { Steps = o.Steps, EvalEvery = o.EvalEvery, RankEvery = o.RankEvery })
+        {
+            Evaluate = Evaluate,
+            RecordRanks = RecordRanks,
+            Progress = progress,
+        };
+        string? stopped = null;
+        try { trainer.Run(); }
+        catch (NonFiniteLossException e) { stopped = e.Message; }
+        history.Metrics.AddRange(trainer.History.Metrics);
+        if (history.FinalSpectra.Count == 0)
+        {
+            // Stopped early: record the spectra of the parameters that were kept.
+            foreach (var (name, layer) in layers)
+                history.FinalSpectra.Add((name + ".weight", Spectra.OfMatrix(layer.Weight.Span, layer.Weight.Dim(0), layer.Weight.Dim(1)).SingularValues));
+        }
+        Predict(model, coords, o.Chunk, prediction);
+        double psnr = held is null ? ImageQuality.Psnr(prediction, signal.Pixels) : HeldOutPsnr(prediction, signal.Pixels, held, signal.Channels);
+        double ssim = signal.Height >= 11 && signal.Width >= 11
+            ? ImageQuality.Ssim(prediction, signal.Pixels, signal.Height, signal.Width, signal.Channels, o.SsimVariant)
+            : double.NaN;
+        var finalRanks = layers.Select(l => Spectra.OfMatrix(l.Layer.Weight.Span, l.Layer.Weight.Dim(0), l.Layer.Weight.Dim(1)).StableRank).ToArray();
+        string routing = opt.Optimizer is MuonInr.Optim.MuonWithAuxAdam
+            ? string.Join(", ", opt.Optimizer.ParamGroups.Where(g => g.UseMuon).SelectMany(g => g.Parameters).Select(p => p.Name))
+            : "";
+        var summary = new RunSummary
+        {
+            Model = o.Model,
+            Optimizer = o.Optimizer.Name,
+            LearningRate = o.Optimizer.LearningRate,
+            MuonLearningRate = o.Optimizer.Name == "muon" ? o.Optimizer.MuonLearningRate : double.NaN,
+            Steps = trainer.StepsDone,
+            Psnr = psnr,
+            Ssim = ssim,
+            SsimVariant = o.SsimVariant.ToString(),
+            SecondsPerStep = trainer.TrainingSeconds / Math.Max(1, trainer.StepsDone),
+            StableRanks = finalRanks,
+            InitialStableRanks = initialRanks,
+            Parameters = model.ParameterCount(),
+            Signal = $"{signal.Height} x {signal.Width} x {signal.Channels}",
+            Gemm = MuonInr.Kernels.Gemm.Provider.Name,
+            Routing = routing,
+            Stopped = stopped,
+        };
+        return new ImageFitResult { Summary = summary, History = history, Target = signal, Prediction = prediction, Options = o };
+    }
+
+    /// <summary>Evaluates the model on every coordinate without recording a graph, chunk by chunk.</summary>
+    public static void Predict(Module model, Tensor coords, int chunk, float[] output)
+    {
+        int n = coords.Dim(0), size = chunk <= 0 ? n : Math.Min(chunk, n), inF = coords.Dim(1);
+        using var noGrad = GradMode.NoGrad();
+        for (int start = 0; start < n; start += size)
+        {
+            using var scope = new TensorScope();
+            int len = Math.Min(size, n - start);
+            var x = start == 0 && len == n ? coords : Tensor.FromData(coords.Span.Slice(start * inF, len * inF), len, inF);
+            var y = model.Forward(x);
+            y.Span.CopyTo(output.AsSpan(start * y.Dim(1)));
+        }
+    }
+
+    private static Tensor Rows(Tensor t, int[] rows)
+    {
+        int f = t.Dim(1);
+        var r = Tensor.Zeros(rows.Length, f).Escape();
+        for (int i = 0; i < rows.Length; i++) t.Span.Slice(rows[i] * f, f).CopyTo(r.Span.Slice(i * f, f));
+        return r;
+    }
+
+    private static double HeldOutPsnr(float[] prediction, float[] target, int[] held, int channels)
+    {
+        double s = 0;
+        foreach (int p in held)
+            for (int c = 0; c < channels; c++) { double d = prediction[p * channels + c] - (double)target[p * channels + c]; s += d * d; }
+        return ImageQuality.PsnrFromMse(s / (held.Length * channels));
+    }
+}
