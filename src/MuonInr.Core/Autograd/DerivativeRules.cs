@@ -19,6 +19,17 @@ internal static class DerivativeRules
             case OpKind.Linear: Linear(node, y, gy); break;
             case OpKind.Relu: Relu(node, gy); break;
             case OpKind.MseLoss: MseLoss(node, gy); break;
+            case OpKind.Add or OpKind.Sub or OpKind.Mul or OpKind.Div: Binary(node, gy); break;
+            case OpKind.Scale or OpKind.AddScalar or OpKind.Neg or OpKind.Exp or OpKind.Log or OpKind.Sin or OpKind.Cos
+                or OpKind.Tanh or OpKind.Square or OpKind.Sqrt or OpKind.Abs: Unary(node, y, gy); break;
+            case OpKind.Sum or OpKind.Mean: Reduce(node, gy); break;
+            case OpKind.SumAxis or OpKind.MeanAxis: ReduceAxis(node, gy); break;
+            case OpKind.Reshape: AddInto(node.A!, gy.Span); break;
+            case OpKind.GatherRows: GatherRows(node, gy); break;
+            case OpKind.ScatterAddRows: ScatterAddRows(node, gy); break;
+            case OpKind.SliceRows: SliceRows(node, gy); break;
+            case OpKind.SliceColumns: SliceColumns(node, gy); break;
+            case OpKind.ConcatColumns: ConcatColumns(node, gy); break;
             default: throw new NotSupportedException($"No derivative rule for {node.Op}.");
         }
     }
@@ -98,5 +109,178 @@ internal static class DerivativeRules
         var target = Target(p, out bool acc)!;
         if (acc) TensorPrimitives.MultiplyAdd(saved.Span, g, target.Span, target.Span);
         else TensorPrimitives.Multiply(saved.Span, g, target.Span);
+    }
+
+    /// <summary>x.Grad (+)= g (same length).</summary>
+    private static void AddInto(Tensor x, ReadOnlySpan<float> g)
+    {
+        if (Target(x, out bool acc) is not { } gx) return;
+        if (acc) TensorPrimitives.Add(gx.Span, g, gx.Span); else g.CopyTo(gx.Span);
+    }
+
+    /// <summary>Adds a full-shape contribution <paramref name="g"/> [rows, cols] to operand x, reduced to x's broadcast kind.</summary>
+    private static void AddBroadcast(Tensor x, Ops.Broadcast kind, ReadOnlySpan<float> g, int rows, int cols)
+    {
+        if (kind == Ops.Broadcast.Full) { AddInto(x, g); return; }
+        if (Target(x, out bool acc) is not { } gx) return;
+        var d = gx.Span;
+        if (!acc) d.Clear();
+        if (kind == Ops.Broadcast.Scalar)
+        {
+            double s = 0;
+            foreach (float v in g) s += v;
+            d[0] += (float)s;
+            return;
+        }
+        for (int r = 0; r < rows; r++) TensorPrimitives.Add(d, g.Slice(r * cols, cols), d);
+    }
+
+    // y = a ∘ b with broadcasting; contributions are formed at full shape, then reduced per operand.
+    private static void Binary(TapeNode node, Tensor gy)
+    {
+        var a = node.A!; var b = node.B!;
+        var ka = (Ops.Broadcast)node.I0; var kb = (Ops.Broadcast)node.I1;
+        int rows = gy.Rows, cols = gy.Columns, n = gy.Length;
+        var g = gy.Span;
+        float A(int i) => ka == Ops.Broadcast.Full ? a.Span[i] : ka == Ops.Broadcast.Row ? a.Span[i % cols] : a.Span[0];
+        float B(int i) => kb == Ops.Broadcast.Full ? b.Span[i] : kb == Ops.Broadcast.Row ? b.Span[i % cols] : b.Span[0];
+        var tmp = TensorPool.Rent(n);
+        try
+        {
+            var t = tmp.AsSpan(0, n);
+            if (a.RequiresGrad)
+            {
+                switch (node.Op)
+                {
+                    case OpKind.Add or OpKind.Sub: g.CopyTo(t); break;
+                    case OpKind.Mul: for (int i = 0; i < n; i++) t[i] = g[i] * B(i); break;
+                    default: for (int i = 0; i < n; i++) t[i] = g[i] / B(i); break;
+                }
+                AddBroadcast(a, ka, t, rows, cols);
+            }
+            if (b.RequiresGrad)
+            {
+                switch (node.Op)
+                {
+                    case OpKind.Add: g.CopyTo(t); break;
+                    case OpKind.Sub: TensorPrimitives.Negate(g, t); break;
+                    case OpKind.Mul: for (int i = 0; i < n; i++) t[i] = g[i] * A(i); break;
+                    default: for (int i = 0; i < n; i++) { float bi = B(i); t[i] = -g[i] * A(i) / (bi * bi); } break;
+                }
+                AddBroadcast(b, kb, t, rows, cols);
+            }
+        }
+        finally { TensorPool.Return(tmp); }
+    }
+
+    private static void Unary(TapeNode node, Tensor y, Tensor gy)
+    {
+        var x = node.A!;
+        if (!x.RequiresGrad) return;
+        var g = gy.Span; var xs = x.Span; var ys = y.Span;
+        // gy is ours to overwrite: turn it into dL/dx in place, then add it in.
+        switch (node.Op)
+        {
+            case OpKind.Scale: TensorPrimitives.Multiply(g, node.S0, g); break;
+            case OpKind.AddScalar: break;
+            case OpKind.Neg: TensorPrimitives.Negate(g, g); break;
+            case OpKind.Exp: TensorPrimitives.Multiply(g, ys, g); break;
+            case OpKind.Log: TensorPrimitives.Divide(g, xs, g); break;
+            case OpKind.Sin: for (int i = 0; i < g.Length; i++) g[i] *= MathF.Cos(xs[i]); break;
+            case OpKind.Cos: for (int i = 0; i < g.Length; i++) g[i] *= -MathF.Sin(xs[i]); break;
+            case OpKind.Tanh: for (int i = 0; i < g.Length; i++) g[i] *= 1f - ys[i] * ys[i]; break;
+            case OpKind.Square: for (int i = 0; i < g.Length; i++) g[i] *= 2f * xs[i]; break;
+            case OpKind.Sqrt: for (int i = 0; i < g.Length; i++) g[i] *= 0.5f / ys[i]; break;
+            case OpKind.Abs: for (int i = 0; i < g.Length; i++) g[i] *= MathF.Sign(xs[i]); break;
+        }
+        AddInto(x, g);
+    }
+
+    private static void Reduce(TapeNode node, Tensor gy)
+    {
+        var x = node.A!;
+        if (Target(x, out bool acc) is not { } gx) return;
+        float v = gy.Span[0] / (node.Op == OpKind.Mean ? x.Length : 1);
+        if (acc) TensorPrimitives.Add(gx.Span, v, gx.Span); else gx.Span.Fill(v);
+    }
+
+    // y = Σ over axis of x [rows, cols]: every x element gets the gradient of its row/column sum.
+    private static void ReduceAxis(TapeNode node, Tensor gy)
+    {
+        var x = node.A!;
+        if (Target(x, out bool acc) is not { } gx) return;
+        int rows = x.Dim(0), cols = x.Dim(1), axis = node.I0;
+        float scale = node.Op == OpKind.MeanAxis ? 1f / (axis == 0 ? Math.Max(1, rows) : Math.Max(1, cols)) : 1f;
+        var d = gx.Span; var g = gy.Span;
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
+            {
+                float v = (axis == 0 ? g[c] : g[r]) * scale;
+                d[r * cols + c] = acc ? d[r * cols + c] + v : v;
+            }
+    }
+
+    private static void GatherRows(TapeNode node, Tensor gy)
+    {
+        var x = node.A!; var index = (int[])node.Extra!;
+        if (Target(x, out bool acc) is not { } gx) return;
+        int f = x.Dim(1);
+        if (!acc) gx.Span.Clear();
+        for (int i = 0; i < index.Length; i++)
+            TensorPrimitives.Add(gx.Span.Slice(index[i] * f, f), gy.Span.Slice(i * f, f), gx.Span.Slice(index[i] * f, f));
+    }
+
+    private static void ScatterAddRows(TapeNode node, Tensor gy)
+    {
+        var src = node.A!; var index = (int[])node.Extra!;
+        if (Target(src, out bool acc) is not { } gs) return;
+        int f = src.Dim(1);
+        for (int i = 0; i < index.Length; i++)
+        {
+            var dst = gs.Span.Slice(i * f, f); var g = gy.Span.Slice(index[i] * f, f);
+            if (acc) TensorPrimitives.Add(dst, g, dst); else g.CopyTo(dst);
+        }
+    }
+
+    private static void SliceRows(TapeNode node, Tensor gy)
+    {
+        var x = node.A!;
+        if (Target(x, out bool acc) is not { } gx) return;
+        int f = x.Dim(1);
+        if (!acc) gx.Span.Clear();
+        var dst = gx.Span.Slice(node.I0 * f, node.I1 * f);
+        TensorPrimitives.Add(dst, gy.Span, dst);
+    }
+
+    private static void SliceColumns(TapeNode node, Tensor gy)
+    {
+        var x = node.A!;
+        if (Target(x, out bool acc) is not { } gx) return;
+        int n = x.Dim(0), f = x.Dim(1), start = node.I0, count = node.I1;
+        if (!acc) gx.Span.Clear();
+        for (int r = 0; r < n; r++)
+        {
+            var dst = gx.Span.Slice(r * f + start, count);
+            TensorPrimitives.Add(dst, gy.Span.Slice(r * count, count), dst);
+        }
+    }
+
+    private static void ConcatColumns(TapeNode node, Tensor gy)
+    {
+        var parts = node.Inputs!;
+        int n = gy.Dim(0), total = gy.Dim(1), offset = 0;
+        foreach (var p in parts)
+        {
+            int f = p.Dim(1);
+            if (Target(p, out bool acc) is { } gp)
+            {
+                for (int r = 0; r < n; r++)
+                {
+                    var dst = gp.Span.Slice(r * f, f); var g = gy.Span.Slice(r * total + offset, f);
+                    if (acc) TensorPrimitives.Add(dst, g, dst); else g.CopyTo(dst);
+                }
+            }
+            offset += f;
+        }
     }
 }
