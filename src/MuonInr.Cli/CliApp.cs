@@ -30,7 +30,8 @@ internal static class CliApp
         root.Add(new Command("fit", "Fit an INR to a signal.") { ImageCommands.Fit(output) });
         root.Add(new Command("compare", "Compare optimizers on the same signal and model.") { ImageCommands.Compare(output) });
         root.Add(BenchCommand.Create(output));
-        var config = new InvocationConfiguration { Output = output, Error = error };
+        // Our own handler below turns exceptions into one-line messages (no stack traces for users).
+        var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         try
         {
             var parse = root.Parse(args);
@@ -47,6 +48,16 @@ internal static class CliApp
         {
             error.WriteLine($"error: {e.Message}");
             return e.ExitCode;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or OutOfMemoryException or InvalidDataException)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return Failure;
+        }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("MUONINR_DEBUG") is null)
+        {
+            error.WriteLine($"error: unexpected {e.GetType().Name}: {e.Message} (set MUONINR_DEBUG=1 for the stack trace)");
+            return Failure;
         }
     }
 
