@@ -23,26 +23,58 @@ internal static class BenchCommand
         {
             bool q = parse.GetValue(quick);
             int reps = q ? 2 : 7;
-            var step = TrainingStepBenchmark.Run(parse.GetValue(stepPoints), repetitions: reps, warmup: q ? 1 : 8);
-            if (parse.GetValue(json)) WriteJson(output, step);
-            else WriteTable(output, step);
+            int pts = parse.GetValue(points);
+            var providers = new List<IGemmProvider> { GemmProviders.Managed };
+            if (GemmProviders.TryNative() is { } native) providers.Add(native);
+            var cases = GemmBenchmark.InrCases(q ? 4096 : pts).Concat(q ? [] : GemmBenchmark.OddCases).ToList();
+            var gemm = new List<GemmMeasurement>();
+            foreach (var (op, m, n, k) in cases)
+                foreach (var p in providers)
+                    gemm.Add(GemmBenchmark.Measure(p, op, m, n, k, q ? 2 : 5));
+            var saved = Gemm.Provider;
+            var steps = new List<TrainingStepResult>();
+            try
+            {
+                foreach (var p in providers)
+                {
+                    Gemm.Provider = p;
+                    steps.Add(TrainingStepBenchmark.Run(parse.GetValue(stepPoints), repetitions: reps, warmup: q ? 1 : 8));
+                }
+            }
+            finally { Gemm.Provider = saved; }
+            if (parse.GetValue(json)) WriteJson(output, gemm, steps);
+            else WriteTable(output, gemm, steps, GemmProviders.NativeUnavailableReason);
             return CliApp.Ok;
         });
         return cmd;
     }
 
-    private static void WriteTable(TextWriter o, TrainingStepResult s)
+    private static void WriteTable(TextWriter o, List<GemmMeasurement> gemm, List<TrainingStepResult> steps, string? nativeReason)
     {
         var ci = CultureInfo.InvariantCulture;
-        o.WriteLine(string.Create(ci, $"Training step (5x256 ReLU MLP, {s.Points} points, forward + MSE + backward), provider {s.Provider}:"));
-        o.WriteLine(string.Create(ci, $"  {s.Seconds:F4} s/step, {s.Gflops:F1} GFLOP/s ({s.Gflop:F2} GFLOP), GEMM-only {s.GemmSeconds:F4} s, step/GEMM ratio {s.OverheadRatio:F3}, {s.AllocatedBytes / 1024:F1} KiB allocated/step"));
+        o.WriteLine($"GEMM GFLOP/s ({WorkerPool.Degree} threads){(nativeReason is null ? "" : "; native BLAS not found: " + nativeReason)}");
+        var providers = gemm.Select(g => g.Provider).Distinct().ToList();
+        o.WriteLine(string.Create(ci, $"{"op",-4} {"m",7} {"n",6} {"k",7}  {string.Join("  ", providers.Select(p => $"{p,15}"))}{(providers.Count > 1 ? "   ratio" : "")}"));
+        foreach (var row in gemm.GroupBy(g => (g.Op, g.M, g.N, g.K)))
+        {
+            var vals = providers.Select(p => row.First(r => r.Provider == p).Gflops).ToList();
+            string ratio = vals.Count > 1 ? string.Create(ci, $"   {vals[0] / vals[1]:F2}x") : "";
+            o.WriteLine(string.Create(ci, $"{row.Key.Op,-4} {row.Key.M,7} {row.Key.N,6} {row.Key.K,7}  {string.Join("  ", vals.Select(v => $"{v,15:F1}"))}{ratio}"));
+        }
+        o.WriteLine();
+        foreach (var s in steps)
+        {
+            o.WriteLine(string.Create(ci, $"Training step, 5x256 ReLU MLP, {s.Points} points (forward + MSE + backward), {s.Provider}:"));
+            o.WriteLine(string.Create(ci, $"  {s.Seconds:F4} s/step, {s.Gflops:F1} GFLOP/s ({s.Gflop:F2} GFLOP), GEMM-only {s.GemmSeconds:F4} s, step/GEMM {s.OverheadRatio:F3}, {s.AllocatedBytes / 1024:F1} KiB allocated/step"));
+        }
     }
 
-    private static void WriteJson(TextWriter o, TrainingStepResult s)
+    private static void WriteJson(TextWriter o, List<GemmMeasurement> gemm, List<TrainingStepResult> steps)
     {
         var doc = new
         {
-            step = new { provider = s.Provider, points = s.Points, seconds = s.Seconds, gflops = s.Gflops, gemm_seconds = s.GemmSeconds, allocated_bytes = s.AllocatedBytes },
+            gemm = gemm.Select(g => new { op = g.Op, m = g.M, n = g.N, k = g.K, provider = g.Provider, gflops = g.Gflops }),
+            step = steps.Select(s => new { provider = s.Provider, points = s.Points, seconds = s.Seconds, gflops = s.Gflops, gemm_seconds = s.GemmSeconds, allocated_bytes = s.AllocatedBytes }),
         };
         o.WriteLine(JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true }));
     }
