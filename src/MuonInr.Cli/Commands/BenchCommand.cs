@@ -28,8 +28,10 @@ internal static class BenchCommand
             if (GemmProviders.TryNative() is { } native) providers.Add(native);
             var cases = GemmBenchmark.InrCases(q ? 4096 : pts).Concat(q ? [] : GemmBenchmark.OddCases).ToList();
             var gemm = new List<GemmMeasurement>();
-            foreach (var (op, m, n, k) in cases)
-                foreach (var p in providers)
+            // Provider by provider: a native BLAS keeps its threads spinning after each call, which
+            // would slow whichever provider runs right after it.
+            foreach (var p in providers)
+                foreach (var (op, m, n, k) in cases)
                     gemm.Add(GemmBenchmark.Measure(p, op, m, n, k, q ? 2 : 5));
             var saved = Gemm.Provider;
             var steps = new List<TrainingStepResult>();
