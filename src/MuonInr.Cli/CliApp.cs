@@ -16,7 +16,7 @@ internal static class CliApp
 
     public static readonly Option<string> Blas = new("--blas")
     {
-        Description = "GEMM provider: auto (native BLAS if found, else managed), managed, native. Default: $MUONINR_BLAS or auto.",
+        Description = "GEMM provider: auto (managed on AVX-512 CPUs, else native BLAS if found, else managed), managed, native. Default: $MUONINR_BLAS or auto.",
         Recursive = true,
     };
 

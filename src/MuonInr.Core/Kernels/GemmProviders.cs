@@ -36,10 +36,18 @@ public static class GemmProviders
     public static IGemmProvider FromEnvironment()
         => FromName(Environment.GetEnvironmentVariable("MUONINR_BLAS") ?? "auto");
 
+    /// <summary>
+    /// The provider <c>auto</c> picks: the managed kernels when the CPU has AVX-512 (measured at about 2x
+    /// OpenBLAS 0.3.21's AVX2 kernels on the INR shapes, docs/results.md), otherwise a native BLAS when one
+    /// is found, otherwise the managed kernels.
+    /// </summary>
+    public static IGemmProvider Auto()
+        => Managed.Isa == GemmKernelIsa.Avx512 ? Managed : (IGemmProvider?)TryNative() ?? Managed;
+
     /// <summary>Returns the provider for <paramref name="name"/>; throws with the accepted names otherwise.</summary>
     public static IGemmProvider FromName(string name) => name.Trim().ToLowerInvariant() switch
     {
-        "auto" or "" => (IGemmProvider?)TryNative() ?? Managed,
+        "auto" or "" => Auto(),
         "managed" => Managed,
         "native" => TryNative() ?? throw new InvalidOperationException(_nativeFailure),
         "reference" => new GemmReference(),
