@@ -81,3 +81,47 @@ public class OptimizerGoldenTests
         Compare("polar-express " + name, 0, "X", Floats(c.GetProperty("polar_express")), output, 1e-4, 2e-5);
     }
 }
+
+public class LbfgsGoldenTests
+{
+    private static readonly JsonElement Doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "optim", "optimizers.json"))).RootElement;
+
+    // Rosenbrock in float32 with its analytic gradient written into p.Grad, as torch's autograd computes it.
+    private static double Closure(Parameter p)
+    {
+        var x = p.Span;
+        var g = new float[x.Length];
+        float f = 0;
+        for (int i = 0; i < x.Length - 1; i++)
+        {
+            float a = x[i + 1] - x[i] * x[i], b = 1 - x[i];
+            f += 100 * a * a + b * b;
+            g[i] += -400 * a * x[i] - 2 * b;
+            g[i + 1] += 200 * a;
+        }
+        p.Grad?.Dispose();
+        p.Grad = Tensor.FromData(g, x.Length).Escape();
+        return f;
+    }
+
+    [Theory]
+    [InlineData("plain", false)]
+    [InlineData("strong_wolfe", true)]
+    public void Lbfgs_matches_torch_on_rosenbrock(string name, bool strongWolfe)
+    {
+        var c = Doc.GetProperty("lbfgs_rosenbrock").GetProperty(name);
+        var p0 = c.GetProperty("p0").EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();
+        var p = new Parameter(Tensor.FromData(p0, p0.Length).Escape(), "p");
+        var opt = new Lbfgs([p], lr: 1, maxIter: 5, historySize: 4, strongWolfe: strongWolfe);
+        foreach (var expected in c.GetProperty("trajectory").EnumerateArray())
+        {
+            opt.Step(() => Closure(p));
+            var e = expected.EnumerateArray().Select(v => v.GetDouble()).ToArray();
+            var a = p.ToArray();
+            for (int i = 0; i < e.Length; i++)
+                Assert.True(Math.Abs(e[i] - a[i]) <= 1e-4 + 1e-3 * Math.Abs(e[i]), $"{name}: p[{i}] = {a[i]}, torch {e[i]}");
+        }
+        Assert.Equal(c.GetProperty("func_evals").GetInt64(), opt.FunctionEvaluations);
+        Assert.Throws<InvalidOperationException>(() => opt.Step());
+    }
+}
