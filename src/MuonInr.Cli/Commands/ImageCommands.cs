@@ -14,7 +14,7 @@ internal static class ImageCommands
     public static Command Fit(TextWriter output)
     {
         var opts = new ImageRunOptions();
-        var optimizer = new Option<string>("--optimizer") { Description = "adam, adamw, muon (Muon + auxiliary Adam), lion, sgd (lbfgs: not yet).", DefaultValueFactory = _ => "muon" };
+        var optimizer = new Option<string>("--optimizer") { Description = "adam, adamw, muon (Muon + auxiliary Adam), lion, sgd, lbfgs (strong-Wolfe, one iteration per step; --lr is its step, try 1).", DefaultValueFactory = _ => "muon" };
         var cmd = new Command("image", "Fit an INR to a PNG image and write a run directory with a report.");
         opts.AddTo(cmd);
         cmd.Add(optimizer);

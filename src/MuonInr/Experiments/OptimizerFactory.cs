@@ -7,7 +7,7 @@ namespace MuonInr.Experiments;
 /// <summary>Optimizer and schedule settings of a run.</summary>
 public sealed record OptimizerOptions
 {
-    /// <summary>adam, adamw, muon (Muon + auxiliary Adam), lion or sgd.</summary>
+    /// <summary>adam, adamw, muon (Muon + auxiliary Adam), lion, sgd, or lbfgs (one strong-Wolfe iteration per step, lr as its initial step).</summary>
     public string Name { get; init; } = "adam";
     /// <summary>Adam's learning rate, or the auxiliary Adam's under Muon (paper image default 1e-3).</summary>
     public double LearningRate { get; init; } = 1e-3;
@@ -39,7 +39,7 @@ public static class OptimizerFactory
             "lion" => new Lion(model.Parameters(), o.LearningRate),
             "sgd" => new Sgd(model.Parameters(), o.LearningRate, momentum: 0.9, nesterov: true),
             "muon" => MuonWithAuxAdam.ForInr(model, o.MuonLearningRate, o.LearningRate, orthogonalizer: Orthogonalizer(o)),
-            "lbfgs" => throw new NotSupportedException("The L-BFGS optimizer is not implemented yet; use adam, adamw, muon, lion or sgd."),
+            "lbfgs" => new Lbfgs(model.Parameters(), o.LearningRate, maxIter: 1, historySize: 100, strongWolfe: true),
             _ => throw new ArgumentException($"Unknown optimizer '{o.Name}'; expected one of {string.Join(", ", Names)}."),
         };
         LrScheduler schedule = o.Schedule switch
@@ -80,4 +80,7 @@ public sealed class ScheduledOptimizer(Optimizer optimizer, LrScheduler schedule
 
     /// <inheritdoc />
     public void AdvanceSchedule() => Schedule.Step();
+
+    /// <inheritdoc />
+    public Func<Func<double>, double>? ClosureStep => Optimizer is Lbfgs lbfgs ? lbfgs.Step : null;
 }

@@ -19,6 +19,12 @@ public interface ITrainingOptimizer
 
     /// <summary>Current learning rate of the first group (for logging).</summary>
     double LearningRate { get; }
+
+    /// <summary>
+    /// For optimizers that re-evaluate the loss (L-BFGS): one step driven by a closure
+    /// (zero gradients, full-batch loss and backward; returns the loss). Null for ordinary optimizers.
+    /// </summary>
+    Func<Func<double>, double>? ClosureStep => null;
 }
 
 /// <summary>Progress of a run, reported after every step.</summary>
@@ -112,7 +118,7 @@ public sealed class Trainer
         }
     }
 
-    private double TrainStep(int step)
+    private double FullBatchLossAndGradient()
     {
         _optimizer.ZeroGrad();
         double loss = 0;
@@ -121,6 +127,24 @@ public sealed class Trainer
             using var scope = new TensorScope();
             loss += _objective.AccumulateChunk(_model, c);
         }
+        return loss;
+    }
+
+    private double TrainStep(int step)
+    {
+        if (_optimizer.ClosureStep is { } closureStep)
+        {
+            for (int i = 0; i < _parameters.Length; i++) _parameters[i].Span.CopyTo(_lastGood[i]);
+            double first = closureStep(FullBatchLossAndGradient);
+            if (!double.IsFinite(first) || _parameters.Any(p => !IsFinite(p.Span)))
+            {
+                Restore();
+                throw new NonFiniteLossException(step, first);
+            }
+            _optimizer.AdvanceSchedule();
+            return first;
+        }
+        double loss = FullBatchLossAndGradient();
         if (!double.IsFinite(loss))
         {
             if (_haveGood) Restore();
@@ -133,6 +157,12 @@ public sealed class Trainer
         using (GradMode.NoGrad()) _optimizer.Step();
         _optimizer.AdvanceSchedule();
         return loss;
+    }
+
+    private static bool IsFinite(ReadOnlySpan<float> s)
+    {
+        foreach (float v in s) if (!float.IsFinite(v)) return false;
+        return true;
     }
 
     private void Restore()
