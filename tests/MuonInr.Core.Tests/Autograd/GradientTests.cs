@@ -4,6 +4,7 @@ using MuonInr.Tensors;
 
 namespace MuonInr.Core.Tests.Autograd;
 
+[Collection(PoolCountersCollection.Name)]
 public class GradientTests
 {
     private static readonly Rng R = new(7);

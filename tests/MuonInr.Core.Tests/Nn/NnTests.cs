@@ -5,6 +5,7 @@ using MuonInr.Tensors;
 
 namespace MuonInr.Core.Tests.Nn;
 
+[Collection(MuonInr.Core.Tests.TestSupport.PoolCountersCollection.Name)]
 public class NnTests
 {
     [Fact]
