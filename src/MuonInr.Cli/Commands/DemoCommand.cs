@@ -12,7 +12,7 @@ internal static class DemoCommand
 {
     public static Command Create(TextWriter output)
     {
-        var steps = new Option<int>("--steps") { Description = "Training steps per optimizer.", DefaultValueFactory = _ => 400 };
+        var steps = new Option<int>("--steps") { Description = "Training steps per optimizer.", DefaultValueFactory = _ => 1000 };
         var width = new Option<int>("--width") { Description = "Width of the generated image (height is 2/3 of it).", DefaultValueFactory = _ => 144 };
         var outDir = new Option<string?>("--out") { Description = "Run directory (default runs/<time>-demo)." };
         var cmd = new Command("demo", "Adam vs Muon on a generated high-frequency image: prints the table and the report's path.") { steps, width, outDir };
