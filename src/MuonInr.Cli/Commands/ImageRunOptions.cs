@@ -12,7 +12,13 @@ internal sealed class ImageRunOptions
     public readonly Argument<string> Path = new("PATH") { Description = "PNG image to fit ('generated' for the built-in high-frequency test image)." };
     public readonly Option<string> Model = new("--model") { Description = "Architecture: " + string.Join(", ", FieldPresets.All.Select(a => a.Name + (a.Available ? "" : " (not yet)"))), DefaultValueFactory = _ => "relu-mlp" };
     public readonly Option<double> Lr = new("--lr") { Description = "Adam learning rate, or Muon's auxiliary Adam (paper image default 1e-3).", DefaultValueFactory = _ => 1e-3 };
-    public readonly Option<double> MuonLr = new("--muon-lr") { Description = "Muon learning rate for hidden matrices (paper image default 0.1).", DefaultValueFactory = _ => 0.1 };
+    public readonly Option<double?> MuonLr = new("--muon-lr") { Description = "Muon learning rate for hidden matrices (default 0.1, the paper's image value; 0.01 for sine-based models)." };
+    public readonly Option<string?> Omega = new("--omega") { Description = "ω of siren/finer/wire-real: one value or one per activated layer, comma-separated (default 40; WIRE 20)." };
+    public readonly Option<string?> GaussA = new("--gauss-a") { Description = "a of the Gaussian activation, one or per layer (default 0.0236)." };
+    public readonly Option<string?> WaveletSigma = new("--wavelet-sigma") { Description = "σ of the Gabor wavelet, one or per layer (default 10)." };
+    public readonly Option<int?> Mapping = new("--mapping") { Description = "Fourier-feature frequencies (default 128)." };
+    public readonly Option<double?> FfSigma = new("--ff-sigma") { Description = "σ of the Fourier-feature matrix B (default 10)." };
+    public readonly Option<int?> PeLevels = new("--pe-levels") { Description = "Positional-encoding frequency levels (default 10)." };
     public readonly Option<int> Steps = new("--steps") { Description = "Training steps (paper 5000; CPU protocols 1000).", DefaultValueFactory = _ => 1000 };
     public readonly Option<int?> Hidden = new("--hidden") { Description = "Hidden width (paper image default 300)." };
     public readonly Option<int?> Layers = new("--layers") { Description = "Number of Linear layers (paper image default 5)." };
@@ -34,8 +40,19 @@ internal sealed class ImageRunOptions
     public void AddTo(Command cmd)
     {
         cmd.Add(Path);
-        foreach (var o in new Option[] { Model, Lr, MuonLr, Steps, Hidden, Layers, Downsample, Crop, Gray, Inpaint, Seed, Chunk, EvalEvery, RankEvery, Schedule, Orthogonalizer, NsSteps, Ssim, Out, Overwrite })
+        foreach (var o in new Option[] { Model, Lr, MuonLr, Omega, GaussA, WaveletSigma, Mapping, FfSigma, PeLevels, Steps, Hidden, Layers, Downsample, Crop, Gray, Inpaint, Seed, Chunk, EvalEvery, RankEvery, Schedule, Orthogonalizer, NsSteps, Ssim, Out, Overwrite })
             cmd.Add(o);
+    }
+
+    private static double[]? List(string? text, string option)
+    {
+        if (text is null) return null;
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var values = new double[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !(values[i] > 0))
+                throw new CliException($"{option} takes positive numbers separated by commas, got '{text}'.", CliApp.Usage);
+        return values;
     }
 
     /// <summary>Builds the options for optimizer <paramref name="optimizer"/>, checking every value.</summary>
@@ -46,7 +63,8 @@ internal sealed class ImageRunOptions
         if (image is not null && !File.Exists(image)) throw new CliException($"Image file '{image}' does not exist.");
         int steps = p.GetValue(Steps);
         if (steps < 0) throw new CliException($"--steps must be ≥ 0, got {steps}.", CliApp.Usage);
-        double lr = p.GetValue(Lr), muonLr = p.GetValue(MuonLr);
+        string model = p.GetValue(Model)!;
+        double lr = p.GetValue(Lr), muonLr = p.GetValue(MuonLr) ?? FieldPresets.DefaultMuonLearningRate(model);
         if (!(lr >= 0) || !(muonLr >= 0)) throw new CliException($"Learning rates must be ≥ 0, got --lr {lr}, --muon-lr {muonLr}.", CliApp.Usage);
         if (!OptimizerFactory.Names.Contains(optimizer)) throw new CliException($"Unknown optimizer '{optimizer}'; expected one of {string.Join(", ", OptimizerFactory.Names)}.", CliApp.Usage);
         int ds = p.GetValue(Downsample);
@@ -71,8 +89,13 @@ internal sealed class ImageRunOptions
         return new ImageFitOptions
         {
             ImagePath = image,
-            Model = p.GetValue(Model)!,
-            Field = new FieldOptions { Hidden = p.GetValue(Hidden), Layers = p.GetValue(Layers) },
+            Model = model,
+            Field = new FieldOptions
+            {
+                Hidden = p.GetValue(Hidden), Layers = p.GetValue(Layers), Mapping = p.GetValue(Mapping), FourierSigma = p.GetValue(FfSigma),
+                PeLevels = p.GetValue(PeLevels), Omega = List(p.GetValue(Omega), "--omega"), GaussianA = List(p.GetValue(GaussA), "--gauss-a"),
+                WaveletSigma = List(p.GetValue(WaveletSigma), "--wavelet-sigma"),
+            },
             Optimizer = new OptimizerOptions
             {
                 Name = optimizer, LearningRate = lr, MuonLearningRate = muonLr, Schedule = p.GetValue(Schedule)!,

@@ -8,30 +8,47 @@ public sealed record FieldOptions
 {
     /// <summary>Hidden width (paper image default 300).</summary>
     public int? Hidden { get; init; }
-    /// <summary>Number of Linear layers (paper image default 5).</summary>
+    /// <summary>Number of Linear layers (paper image default 5; FFN and PE variants 4).</summary>
     public int? Layers { get; init; }
+    /// <summary>Fourier-feature frequencies (default 128).</summary>
+    public int? Mapping { get; init; }
+    /// <summary>Fourier-feature σ of B (default 10).</summary>
+    public double? FourierSigma { get; init; }
+    /// <summary>Positional-encoding frequency levels (default 10).</summary>
+    public int? PeLevels { get; init; }
+    /// <summary>ω of sine-based activations: one value or one per activated layer (SIREN/FINER 40, WIRE 20).</summary>
+    public double[]? Omega { get; init; }
+    /// <summary>a of the Gaussian activation: one value or one per activated layer (default 0.0236).</summary>
+    public double[]? GaussianA { get; init; }
+    /// <summary>σ of the Gabor wavelet: one value or one per activated layer (default 10).</summary>
+    public double[]? WaveletSigma { get; init; }
+    /// <summary>FINER's first-layer bias U(−1/√2, 1/√2) (default on).</summary>
+    public bool? FinerFirstBias { get; init; }
 }
 
-/// <summary>
-/// INR architectures by name, with the paper's image defaults. Available now: relu-mlp. The other
-/// architectures of PAPER.md (relu-pe, relu-ffn, gauss-mlp, gauss-ffn, siren, finer, wire, wire-real)
-/// are listed but not built yet (issue 4).
-/// </summary>
+/// <summary>The INR architectures of the paper by name, with its image defaults (PAPER.md).</summary>
 public static class FieldPresets
 {
     /// <summary>Every architecture of the paper with a one-line description; <c>Available</c> says whether it can be built now.</summary>
     public static readonly IReadOnlyList<(string Name, string Description, bool Available)> All =
     [
         ("relu-mlp", "Linear+ReLU stack, last Linear plain (5 layers x 300)", true),
-        ("relu-pe", "NeRF positional encoding, then relu-mlp", false),
-        ("relu-ffn", "Fourier features cos/sin(2π Bx), B ~ N(0, σ²), then relu-mlp", false),
-        ("gauss-mlp", "Gaussian activation exp(−x²/(2a²))", false),
-        ("gauss-ffn", "Fourier features + Gaussian activations", false),
-        ("siren", "sin(ω(Wx+b)) with SIREN initialisation", false),
-        ("finer", "sin(ω(|x|+1)x), SIREN initialisation", false),
-        ("wire", "complex Gabor wavelet exp(iωx − |σx|²)", false),
-        ("wire-real", "real Gabor wavelet sin(ωx)·exp(−(σx)²)", false),
+        ("relu-pe", "NeRF positional encoding (10 levels), then relu-mlp (4 layers)", true),
+        ("relu-ffn", "Fourier features cos/sin(2π Bx), B ~ N(0, 10²), mapping 128, then relu-mlp (4 layers)", true),
+        ("gauss-mlp", "Gaussian activation exp(−z²/(2a²)), a 0.0236", true),
+        ("gauss-ffn", "Fourier features + Gaussian activations (4 layers)", true),
+        ("siren", "sin(ω(Wx+b)), ω 40, SIREN initialisation", true),
+        ("finer", "sin(ω(|z|+1)z), ω 40, SIREN initialisation, first-layer bias U(±1/√2)", true),
+        ("wire", "complex Gabor wavelet exp(iωz − |σz|²) (not yet)", false),
+        ("wire-real", "real Gabor wavelet sin(ωz)·exp(−(σz)²), ω 20, σ 10", true),
     ];
+
+    /// <summary>
+    /// Muon learning rate a preset starts from: 0.1 (the paper's image value) for ReLU and Gaussian
+    /// networks; 0.01 for sine-based ones, whose tiny SIREN-initialised weights are thrown off by 0.1
+    /// (REFERENCE.md: SIREN + Muon 0.1 falls to 17 dB). The sine value is a starting point, not tuned.
+    /// </summary>
+    public static double DefaultMuonLearningRate(string model) => model is "siren" or "finer" or "wire" or "wire-real" ? 0.01 : 0.1;
 
     /// <summary>Builds architecture <paramref name="name"/> mapping <paramref name="inFeatures"/> coordinates to <paramref name="outFeatures"/> values.</summary>
     public static Module Create(string name, int inFeatures, int outFeatures, FieldOptions options, Rng rng)
@@ -40,11 +57,68 @@ public static class FieldPresets
         if (entry.Name is null)
             throw new ArgumentException($"Unknown model '{name}'; expected one of {string.Join(", ", All.Select(a => a.Name))}.");
         if (!entry.Available)
-            throw new NotSupportedException($"Model '{name}' is not implemented yet; available now: {string.Join(", ", All.Where(a => a.Available).Select(a => a.Name))}.");
-        int hidden = options.Hidden ?? 300, layers = options.Layers ?? 5;
+            throw new NotSupportedException($"Model '{name}' is not implemented yet; available: {string.Join(", ", All.Where(a => a.Available).Select(a => a.Name))}.");
+        bool encoded = name is "relu-pe" or "relu-ffn" or "gauss-ffn";
+        int hidden = options.Hidden ?? 300, layers = options.Layers ?? (encoded ? 4 : 5);
         if (hidden <= 0) throw new ArgumentException($"Hidden width must be positive, got {hidden}.");
         if (layers < 2) throw new ArgumentException($"An MLP needs at least 2 Linear layers, got {layers}.");
-        return ReluMlp(inFeatures, outFeatures, hidden, layers, rng);
+        if (name == "relu-mlp") return ReluMlp(inFeatures, outFeatures, hidden, layers, rng);
+
+        Module? encoding = null;
+        int width = inFeatures;
+        if (name is "relu-ffn" or "gauss-ffn")
+        {
+            var ff = new FourierFeatures(inFeatures, options.Mapping ?? 128, options.FourierSigma ?? 10, rng);
+            encoding = ff; width = ff.OutFeatures;
+        }
+        else if (name == "relu-pe")
+        {
+            var pe = new PositionalEncoding(inFeatures, options.PeLevels ?? 10);
+            encoding = pe; width = pe.OutFeatures;
+        }
+        var activation = name switch
+        {
+            "relu-pe" or "relu-ffn" => FieldActivation.Relu,
+            "gauss-mlp" or "gauss-ffn" => FieldActivation.Gaussian,
+            "siren" => FieldActivation.Sine,
+            "finer" => FieldActivation.Finer,
+            _ => FieldActivation.GaborReal,
+        };
+        int activated = layers - 1;
+        double[] p = activation switch
+        {
+            FieldActivation.Gaussian => PerLayer(options.GaussianA, 0.0236, activated, "a"),
+            FieldActivation.Sine or FieldActivation.Finer => PerLayer(options.Omega, 40, activated, "omega"),
+            FieldActivation.GaborReal => PerLayer(options.Omega, 20, activated, "omega"),
+            _ => new double[activated],
+        };
+        double[] sigma = activation == FieldActivation.GaborReal ? PerLayer(options.WaveletSigma, 10, activated, "sigma") : new double[activated];
+
+        var lins = new List<Linear>();
+        for (int i = 0; i < layers; i++)
+        {
+            int fi = i == 0 ? width : hidden, fo = i == layers - 1 ? outFeatures : hidden;
+            var lin = new Linear(fi, fo, rng);
+            if (activation is FieldActivation.Sine or FieldActivation.Finer)
+            {
+                // SIREN: first layer U(−1/in, 1/in); later layers U(±√(6/in)/ω) with the ω of the layer they feed from.
+                double bound = i == 0 ? 1.0 / fi : Math.Sqrt(6.0 / fi) / p[Math.Min(i - 1, activated - 1)];
+                rng.FillUniform(lin.Weight.Span, (float)-bound, (float)bound);
+                if (i == 0 && activation == FieldActivation.Finer && (options.FinerFirstBias ?? true) && lin.Bias is { } b)
+                    rng.FillUniform(b.Span, (float)(-1 / Math.Sqrt(2)), (float)(1 / Math.Sqrt(2)));
+            }
+            lins.Add(lin);
+        }
+        return new InrField(encoding, lins, activation, p, sigma);
+    }
+
+    private static double[] PerLayer(double[]? given, double fallback, int count, string what)
+    {
+        if (given is null || given.Length == 0) return Enumerable.Repeat(fallback, count).ToArray();
+        if (given.Length == 1) return Enumerable.Repeat(given[0], count).ToArray();
+        if (given.Length != count)
+            throw new ArgumentException($"Give one {what} or one per activated layer ({count}), got {given.Length}.");
+        return [.. given];
     }
 
     /// <summary>relu-mlp: <paramref name="layers"/> Linear layers, ReLU between them (fused into the Linear), PyTorch default init.</summary>

@@ -1,0 +1,113 @@
+using MuonInr.Autograd;
+using MuonInr.Nn;
+using MuonInr.Tensors;
+
+namespace MuonInr.Fields;
+
+/// <summary>
+/// Random Fourier features (Tancik et al. 2020): γ(x) = [cos(2π x·Bᵀ), sin(2π x·Bᵀ)] with a fixed
+/// B ~ N(0, σ²) of shape (mapping, in). B is a constant (drawn from the run's seed), not a parameter.
+/// x [N, in] → [N, 2·mapping].
+/// </summary>
+public sealed class FourierFeatures : Module
+{
+    private readonly Tensor _b2Pi;
+
+    /// <summary>Draws B from <paramref name="rng"/>.</summary>
+    public FourierFeatures(int inFeatures, int mapping, double sigma, Rng rng)
+    {
+        if (mapping <= 0 || !(sigma > 0)) throw new ArgumentException($"Fourier features need mapping > 0 and σ > 0, got {mapping} and {sigma}.");
+        InFeatures = inFeatures; Mapping = mapping; Sigma = sigma;
+        _b2Pi = Tensor.Normal(rng, 0f, (float)sigma, mapping, inFeatures).Escape();
+        TensorPrimitives.Multiply(_b2Pi.Span, (float)(2 * Math.PI), _b2Pi.Span);
+    }
+
+    /// <summary>Input coordinates.</summary>
+    public int InFeatures { get; }
+    /// <summary>Number of frequencies (output is twice this).</summary>
+    public int Mapping { get; }
+    /// <summary>Standard deviation of B.</summary>
+    public double Sigma { get; }
+    /// <summary>Output features.</summary>
+    public int OutFeatures => 2 * Mapping;
+
+    /// <inheritdoc />
+    public override Tensor Forward(Tensor input)
+    {
+        var z = Ops.MatMul(input, _b2Pi, transB: true);  // [N, mapping] = 2π x·Bᵀ
+        return Ops.ConcatColumns(Ops.Cos(z), Ops.Sin(z));
+    }
+}
+
+/// <summary>
+/// NeRF positional encoding: for every coordinate p and k = 0 … levels−1, [sin(2ᵏ π p), cos(2ᵏ π p)]
+/// (all sines, then all cosines). PAPER.md gives "k &lt; L/2"; we take L/2 = <see cref="Levels"/> frequency
+/// levels (default 10, NeRF's choice for positions) and do not append the raw input.
+/// x [N, in] → [N, 2·in·levels].
+/// </summary>
+public sealed class PositionalEncoding : Module
+{
+    private readonly Tensor _freq;
+
+    /// <summary>Creates the encoding.</summary>
+    public PositionalEncoding(int inFeatures, int levels = 10)
+    {
+        if (levels <= 0) throw new ArgumentException($"Positional encoding needs at least one level, got {levels}.");
+        InFeatures = inFeatures; Levels = levels;
+        // Frequency matrix F [in·levels, in]: row (k·in + i) has 2ᵏπ at column i, so x·Fᵀ lists every 2ᵏπ·p_i.
+        _freq = Tensor.Zeros(inFeatures * levels, inFeatures).Escape();
+        for (int k = 0; k < levels; k++)
+            for (int i = 0; i < inFeatures; i++) _freq[k * inFeatures + i, i] = (float)(Math.Pow(2, k) * Math.PI);
+    }
+
+    /// <summary>Input coordinates.</summary>
+    public int InFeatures { get; }
+    /// <summary>Frequency levels.</summary>
+    public int Levels { get; }
+    /// <summary>Output features.</summary>
+    public int OutFeatures => 2 * InFeatures * Levels;
+
+    /// <inheritdoc />
+    public override Tensor Forward(Tensor input)
+    {
+        var z = Ops.MatMul(input, _freq, transB: true);
+        return Ops.ConcatColumns(Ops.Sin(z), Ops.Cos(z));
+    }
+}
+
+/// <summary>Activations of the INR architectures, applied after a Linear layer.</summary>
+public enum FieldActivation
+{
+    /// <summary>max(0, z) (fused into the Linear).</summary>
+    Relu,
+    /// <summary>exp(−z² / (2a²)).</summary>
+    Gaussian,
+    /// <summary>sin(ω z) (SIREN).</summary>
+    Sine,
+    /// <summary>sin(ω (|z| + 1) z) with no gradient through (|z| + 1) (FINER).</summary>
+    Finer,
+    /// <summary>sin(ω z) · exp(−(σ z)²) (real Gabor wavelet, WIRE-real).</summary>
+    GaborReal,
+}
+
+/// <summary>The activation functions, composed from differentiable tensor ops.</summary>
+public static class FieldActivations
+{
+    /// <summary>Applies <paramref name="kind"/> with its parameters (ω or a, and σ for Gabor).</summary>
+    public static Tensor Apply(FieldActivation kind, Tensor z, double p, double sigma)
+    {
+        switch (kind)
+        {
+            case FieldActivation.Relu: return Ops.Relu(z);
+            case FieldActivation.Gaussian: return Ops.Exp(Ops.Scale(Ops.Square(z), (float)(-1.0 / (2 * p * p))));
+            case FieldActivation.Sine: return Ops.Sin(Ops.Scale(z, (float)p));
+            case FieldActivation.Finer:
+                Tensor scale;
+                using (GradMode.NoGrad()) scale = Ops.AddScalar(Ops.Abs(z), 1f);   // treated as a constant
+                return Ops.Sin(Ops.Scale(Ops.Mul(z, scale), (float)p));
+            case FieldActivation.GaborReal:
+                return Ops.Mul(Ops.Sin(Ops.Scale(z, (float)p)), Ops.Exp(Ops.Scale(Ops.Square(z), (float)(-sigma * sigma))));
+            default: throw new ArgumentOutOfRangeException(nameof(kind));
+        }
+    }
+}
