@@ -48,7 +48,8 @@ public static class TensorPool
         {
             Interlocked.Increment(ref _allocated);
             // Pinned: native BLAS and unsafe kernels take raw pointers into tensor storage.
-            return length == 0 ? [] : GC.AllocateUninitializedArray<float>(length, pinned: true);
+            if (length == 0) return [];
+            return clear ? GC.AllocateArray<float>(length, pinned: true) : GC.AllocateUninitializedArray<float>(length, pinned: true);
         }
         if (clear) Array.Clear(buffer);
         return buffer;

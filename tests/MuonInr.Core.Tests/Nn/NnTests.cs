@@ -110,3 +110,17 @@ public class NnTests
         Assert.Equal(allocationsAfterWarmup, TensorPool.Allocations);
     }
 }
+
+public class TensorPoolTests
+{
+    [Fact]
+    public void Zeros_are_zero_even_for_freshly_allocated_buffers()
+    {
+        // Sizes never rented before, so the pool must allocate: the memory may be recycled garbage.
+        for (int n = 100_003; n < 100_003 + 50 * 7919; n += 7919)
+        {
+            using var t = MuonInr.Tensors.Tensor.Zeros(n);
+            Assert.All(t.ToArray(), v => Assert.Equal(0f, v));
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using MuonInr.Autograd;
+using MuonInr.Fields;
+using MuonInr.Nn;
+using MuonInr.Tensors;
+
+namespace MuonInr.Tests.Fields;
+
+public class FieldTests
+{
+    public static IEnumerable<object[]> Available() => FieldPresets.All.Where(a => a.Available).Select(a => new object[] { a.Name });
+
+    [Theory]
+    [MemberData(nameof(Available))]
+    public void Every_architecture_maps_coordinates_to_values(string name)
+    {
+        using var model = FieldPresets.Create(name, 2, 3, new FieldOptions { Hidden = 16, Mapping = 8 }, new Rng(1));
+        using var scope = new TensorScope();
+        var y = model.Forward(Tensor.Uniform(new Rng(2), -1, 1, 7, 2));
+        Assert.Equal(new[] { 7, 3 }, y.ShapeArray);
+        Assert.All(y.ToArray(), v => Assert.True(float.IsFinite(v)));
+        var layers = FieldPresets.LinearLayers(model);
+        Assert.Equal(name is "relu-pe" or "relu-ffn" or "gauss-ffn" ? 4 : 5, layers.Count);
+    }
+
+    [Fact]
+    public void Siren_and_finer_use_the_siren_initialisation()
+    {
+        foreach (var name in new[] { "siren", "finer" })
+        {
+            var model = (InrField)FieldPresets.Create(name, 2, 3, new FieldOptions { Hidden = 64, Omega = [30] }, new Rng(3));
+            Assert.All(model.Layers[0].Weight.ToArray(), w => Assert.InRange(w, -0.5f, 0.5f));              // U(−1/in, 1/in), in = 2
+            Assert.True(model.Layers[0].Weight.ToArray().Max(Math.Abs) > 0.45f);
+            float bound = (float)(Math.Sqrt(6.0 / 64) / 30);
+            foreach (var l in model.Layers.Skip(1))
+            {
+                var w = l.Weight.ToArray();
+                Assert.All(w, v => Assert.InRange(v, -bound, bound));
+                Assert.InRange(w.Average(v => (double)v * v), bound * bound / 3 * 0.8, bound * bound / 3 * 1.2);
+            }
+            if (name == "finer")
+                Assert.True(model.Layers[0].Bias!.ToArray().Max(Math.Abs) > 0.5f, "FINER's first-layer bias spans ±1/√2");
+        }
+    }
+
+    [Fact]
+    public void Fourier_features_and_positional_encoding_have_the_stated_layout()
+    {
+        var pe = new PositionalEncoding(2, 3);
+        using var scope = new TensorScope();
+        var y = pe.Forward(Tensor.FromData([0.25f, -0.5f], 1, 2));
+        Assert.Equal(12, y.Dim(1));
+        float[] expected = new float[12];
+        float[] p = [0.25f, -0.5f];
+        for (int k = 0; k < 3; k++)
+            for (int i = 0; i < 2; i++)
+            {
+                expected[k * 2 + i] = MathF.Sin((float)(Math.Pow(2, k) * Math.PI) * p[i]);
+                expected[6 + k * 2 + i] = MathF.Cos((float)(Math.Pow(2, k) * Math.PI) * p[i]);
+            }
+        for (int i = 0; i < 12; i++) Assert.Equal(expected[i], y[i], 1e-5f);
+        var ff = new FourierFeatures(2, 5, 10, new Rng(4));
+        var z = ff.Forward(Tensor.Zeros(3, 2));
+        Assert.Equal(new[] { 3, 10 }, z.ShapeArray);
+        for (int r = 0; r < 3; r++) for (int c = 0; c < 10; c++) Assert.Equal(c < 5 ? 1f : 0f, z[r, c], 1e-6f); // cos 0, sin 0
+        Assert.Empty(ff.Parameters()); // B is fixed
+    }
+
+    [Theory]
+    [MemberData(nameof(Available))]
+    public void Gradients_of_a_tiny_instance_match_central_differences(string name)
+    {
+        if (name == "finer") return; // by definition FINER's gradient ignores d(|z|+1)/dz; checked below
+        // Moderate activation parameters keep the finite differences meaningful in float32.
+        var opts = new FieldOptions { Hidden = 6, Layers = 3, Mapping = 3, FourierSigma = 1, PeLevels = 2, Omega = [2], GaussianA = [1.5], WaveletSigma = [0.7] };
+        var model = FieldPresets.Create(name, 2, 2, opts, new Rng(5));
+        var x = Tensor.Uniform(new Rng(6), -1, 1, 4, 2).Escape();
+        var w = new float[8]; new Rng(7).FillUniform(w, -1, 1);
+        double Loss()
+        {
+            using var noGrad = GradMode.NoGrad();
+            using var scope = new TensorScope();
+            var y = model.Forward(x).Span;
+            double s = 0;
+            for (int i = 0; i < y.Length; i++) s += w[i] * (double)y[i];
+            return s;
+        }
+        model.ZeroGrad();
+        using (new TensorScope())
+        {
+            var y = model.Forward(x);
+            using var seed = Tensor.FromData(w, 4, 2);
+            y.Backward(seed);
+        }
+        foreach (var (pname, p) in model.NamedParameters())
+        {
+            var g = p.Grad!.ToArray();
+            var s = p.Span;
+            for (int i = 0; i < s.Length; i += Math.Max(1, s.Length / 12))
+            {
+                float orig = s[i]; double h = name.StartsWith("relu", StringComparison.Ordinal) ? 1e-3 : 1e-2;
+                double l0 = Loss();
+                s[i] = (float)(orig + h); double lp = Loss();
+                s[i] = (float)(orig - h); double lm = Loss();
+                s[i] = orig;
+                double numeric = (lp - lm) / (2 * h);
+                double right = (lp - l0) / h, left = (l0 - lm) / h;
+                if (Math.Abs(right - left) > 0.2 * Math.Max(Math.Abs(right), Math.Abs(left)) + 5e-3) continue; // a ReLU kink lies within ±h
+                Assert.True(Math.Abs(numeric - g[i]) <= 3e-3 + 3e-2 * Math.Abs(numeric), $"{name} {pname}[{i}]: autograd {g[i]}, central difference {numeric}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Finer_gradient_treats_the_scale_as_a_constant()
+    {
+        float[] z = [-1.3f, -0.4f, 0.2f, 0.9f];
+        var t = Tensor.FromData(z, 1, 4).Escape();
+        t.RequiresGrad = true;
+        using (new TensorScope()) Ops.Sum(FieldActivations.Apply(FieldActivation.Finer, t, 3.0, 0)).Backward();
+        for (int i = 0; i < 4; i++)
+        {
+            double s = Math.Abs(z[i]) + 1;
+            Assert.Equal(3 * s * Math.Cos(3 * s * z[i]), t.Grad![i], 1e-4);
+        }
+    }
+
+    [Fact]
+    public void Bad_names_and_parameter_counts_are_rejected_clearly()
+    {
+        Assert.Contains("Unknown model", Assert.Throws<ArgumentException>(() => FieldPresets.Create("mlp", 2, 3, new FieldOptions(), new Rng(1))).Message);
+        Assert.Contains("not implemented yet", Assert.Throws<NotSupportedException>(() => FieldPresets.Create("wire", 2, 3, new FieldOptions(), new Rng(1))).Message);
+        Assert.Contains("one per activated layer (4)", Assert.Throws<ArgumentException>(() => FieldPresets.Create("siren", 2, 3, new FieldOptions { Omega = [1, 2] }, new Rng(1))).Message);
+    }
+}
