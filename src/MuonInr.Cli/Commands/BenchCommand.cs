@@ -44,8 +44,24 @@ internal static class BenchCommand
                 }
             }
             finally { Gemm.Provider = saved; }
-            if (parse.GetValue(json)) WriteJson(output, gemm, steps);
-            else WriteTable(output, gemm, steps, GemmProviders.NativeUnavailableReason);
+            // Optimizer cost on the same step, with the provider `auto` picks.
+            TrainingStepResult adam, muon;
+            Gemm.Provider = GemmProviders.Auto();
+            try
+            {
+                adam = TrainingStepBenchmark.Run(parse.GetValue(stepPoints), repetitions: reps, warmup: q ? 1 : 5, optimizer: m => new MuonInr.Optim.Adam(m.Parameters(), 1e-3));
+                muon = TrainingStepBenchmark.Run(parse.GetValue(stepPoints), repetitions: reps, warmup: q ? 1 : 5, optimizer: m => MuonInr.Optim.MuonWithAuxAdam.ForInr(m, 0.1, 1e-3));
+            }
+            finally { Gemm.Provider = saved; }
+            double spectraSeconds = TimeSpectra(300, q ? 1 : 5);
+            if (parse.GetValue(json)) WriteJson(output, gemm, steps, adam, muon, spectraSeconds);
+            else
+            {
+                WriteTable(output, gemm, steps, GemmProviders.NativeUnavailableReason);
+                var ci = CultureInfo.InvariantCulture;
+                output.WriteLine(string.Create(ci, $"Full step with optimizer ({adam.Provider}): Adam {adam.Seconds:F4} s, Muon + aux Adam {muon.Seconds:F4} s, ratio {muon.Seconds / adam.Seconds:F3}"));
+                output.WriteLine(string.Create(ci, $"Rank diagnostics (SVD, stable/effective rank) of a 300x300 matrix: {spectraSeconds * 1000:F1} ms"));
+            }
             return CliApp.Ok;
         });
         return cmd;
@@ -71,10 +87,28 @@ internal static class BenchCommand
         }
     }
 
-    private static void WriteJson(TextWriter o, List<GemmMeasurement> gemm, List<TrainingStepResult> steps)
+    private static double TimeSpectra(int n, int reps)
+    {
+        var w = new float[n * n];
+        new MuonInr.Tensors.Rng(1).FillNormal(w, 0, 1);
+        MuonInr.Analysis.Spectra.OfMatrix(w, n, n);
+        var times = new double[reps];
+        for (int r = 0; r < reps; r++)
+        {
+            long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+            MuonInr.Analysis.Spectra.OfMatrix(w, n, n);
+            times[r] = System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        }
+        Array.Sort(times);
+        return times[reps / 2];
+    }
+
+    private static void WriteJson(TextWriter o, List<GemmMeasurement> gemm, List<TrainingStepResult> steps, TrainingStepResult adam, TrainingStepResult muon, double spectraSeconds)
     {
         var doc = new
         {
+            optimizer_step = new { provider = adam.Provider, adam_seconds = adam.Seconds, muon_seconds = muon.Seconds, ratio = muon.Seconds / adam.Seconds },
+            spectra_300_seconds = spectraSeconds,
             gemm = gemm.Select(g => new { op = g.Op, m = g.M, n = g.N, k = g.K, provider = g.Provider, gflops = g.Gflops }),
             step = steps.Select(s => new { provider = s.Provider, points = s.Points, seconds = s.Seconds, gflops = s.Gflops, gemm_seconds = s.GemmSeconds, allocated_bytes = s.AllocatedBytes }),
         };

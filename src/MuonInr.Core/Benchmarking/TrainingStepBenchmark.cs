@@ -31,7 +31,14 @@ public sealed record TrainingStepResult(string Provider, int Points, double Seco
 public static class TrainingStepBenchmark
 {
     /// <summary>Runs the benchmark with the current <see cref="Gemm.Provider"/>.</summary>
-    public static TrainingStepResult Run(int points = 24_576, int hidden = 256, int layers = 5, int repetitions = 7, int warmup = 8)
+    /// <param name="points">Coordinates per step.</param>
+    /// <param name="hidden">Hidden width.</param>
+    /// <param name="layers">Linear layers.</param>
+    /// <param name="repetitions">Timed steps (the median is reported).</param>
+    /// <param name="warmup">Untimed steps first (JIT tiering, pool warm-up).</param>
+    /// <param name="optimizer">When given, every step also applies this optimizer's update (built over the model).</param>
+    public static TrainingStepResult Run(int points = 24_576, int hidden = 256, int layers = 5, int repetitions = 7, int warmup = 8,
+        Func<Module, MuonInr.Optim.Optimizer>? optimizer = null)
     {
         if (layers < 2) throw new ArgumentOutOfRangeException(nameof(layers), $"An MLP needs at least 2 layers, got {layers}.");
         var rng = new Rng(0);
@@ -46,19 +53,24 @@ public static class TrainingStepBenchmark
         using var coords = Tensor.Uniform(rng, -1f, 1f, points, 2).Escape();
         using var target = Tensor.Uniform(rng, 0f, 1f, points, 3).Escape();
 
+        var opt = optimizer?.Invoke(model);
         void Step()
         {
             using var scope = new TensorScope();
             model.ZeroGrad();
             var loss = Ops.MseLoss(model.Forward(coords), target);
             loss.Backward();
+            if (opt is not null) using (MuonInr.Autograd.GradMode.NoGrad()) opt.Step();
         }
 
         var provider = Gemm.Provider;
         var recorder = new RecordingGemm(provider);
         Gemm.Provider = recorder;
+        var saved = model.Parameters().Select(p => p.ToArray()).ToList();
         try { Step(); }
         finally { Gemm.Provider = provider; }
+        // The recorded step may have updated the weights; start the timed steps from the same state.
+        foreach (var (p, w) in model.Parameters().Zip(saved)) w.CopyTo(p.Span);
         var calls = recorder.Calls.ToList();
         double flops = calls.Sum(c => c.Flops);
 
