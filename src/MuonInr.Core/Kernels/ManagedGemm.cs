@@ -73,6 +73,9 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
         _reduceKSplit = ReduceKSplitChunk;
     }
 
+    /// <summary>Route products with a dimension ≤ 4 and a long other side to the streaming kernels (default on).</summary>
+    public bool UseSkinny { get; set; } = true;
+
     /// <summary>The instruction set of the register tile in use.</summary>
     public GemmKernelIsa Isa { get; }
 
@@ -93,6 +96,7 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
         fixed (float* pa = a) fixed (float* pb = b) fixed (float* pc = c)
         {
             if (k == 0 || alpha == 0f) { ScaleC(pc, m, n, ldc, beta); return; }
+            if (UseSkinny && SkinnyGemm.TryRun(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc)) return;
             lock (_gate)
             {
                 _ta = transA; _tb = transB; _m = m; _n = n; _k = k; _lda = lda; _ldb = ldb; _ldc = ldc;

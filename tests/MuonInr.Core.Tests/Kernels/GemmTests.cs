@@ -87,6 +87,26 @@ public class GemmTests
         CheckAgainstReference(gemm, true, true, 13, 9, 4099, 1f, 0f, 25);
     }
 
+    [Theory]
+    [MemberData(nameof(Isas))]
+    public void Skinny_paths_of_first_and_last_inr_layers_match_reference(GemmKernelIsa isa)
+    {
+        using var gemm = new ManagedGemm(isa);
+        ulong seed = 300;
+        foreach (float beta in new[] { 0f, 0.5f })
+        {
+            CheckAgainstReference(gemm, false, true, 3000, 40, 2, 1f, beta, seed++);    // first layer forward, k = 2
+            CheckAgainstReference(gemm, false, false, 3000, 40, 3, 1f, beta, seed++);   // last layer input gradient, k = 3
+            CheckAgainstReference(gemm, true, false, 3000, 40, 4, 1f, beta, seed++);
+            CheckAgainstReference(gemm, false, true, 3000, 3, 64, 1f, beta, seed++);    // last layer forward, n = 3
+            CheckAgainstReference(gemm, false, false, 3000, 1, 64, 1.5f, beta, seed++);
+            CheckAgainstReference(gemm, true, false, 3, 40, 5000, 1f, beta, seed++);    // last layer weight gradient, m = 3
+            CheckAgainstReference(gemm, true, false, 40, 2, 5000, 1f, beta, seed++);    // first layer weight gradient, n = 2
+            CheckAgainstReference(gemm, true, true, 40, 3, 2000, 0.5f, beta, seed++);
+            CheckAgainstReference(gemm, true, false, 4, 4, 1500, 1f, beta, seed++, nanC: beta == 0f);
+        }
+    }
+
     [Fact]
     public void Managed_is_bit_reproducible_and_matches_single_thread_on_row_split()
     {
