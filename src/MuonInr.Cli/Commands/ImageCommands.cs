@@ -23,7 +23,9 @@ internal static class ImageCommands
             var o = opts.Resolve(p, p.GetValue(optimizer)!);
             var dir = CreateDir(p.GetValue(opts.Out), $"{o.Model}-{o.Optimizer.Name}", p.GetValue(opts.Overwrite));
             var bar = ProgressBar.ForConsole($"{o.Model}/{o.Optimizer.Name}");
-            var result = Guard(() => ImageFitExperiment.Run(o, bar.Report));
+            string? resume = p.GetValue(opts.Resume);
+            if (resume is not null && !Directory.Exists(resume)) throw new CliException($"Resume directory '{resume}' does not exist.");
+            var result = Guard(() => ImageFitExperiment.Run(o, bar.Report, o.CheckpointEvery > 0 ? dir.Path : null, resume));
             ImageReports.WriteRun(dir, result);
             var s = result.Summary;
             output.WriteLine(string.Create(Ci, $"{s.Model} + {s.Optimizer}: PSNR {s.Psnr:F2} dB, SSIM ({s.SsimVariant}) {s.Ssim:F4}, {s.SecondsPerStep:F3} s/step, stable ranks {string.Join(" / ", s.StableRanks.Select(v => v.ToString("F1", Ci)))}"));

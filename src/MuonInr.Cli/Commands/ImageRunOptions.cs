@@ -35,12 +35,14 @@ internal sealed class ImageRunOptions
     public readonly Option<int> NsSteps = new("--ns-steps") { Description = "Newton–Schulz iterations of Muon.", DefaultValueFactory = _ => 5 };
     public readonly Option<string> Ssim = new("--ssim") { Description = "SSIM definition: skimage (7x7 uniform, default) or gaussian (Wang et al.).", DefaultValueFactory = _ => "skimage" };
     public readonly Option<string?> Out = new("--out") { Description = "Run directory (default runs/<time>-<model>-<optimizer>); never overwritten unless --overwrite." };
+    public readonly Option<int> CheckpointEvery = new("--checkpoint-every") { Description = "Save model + optimizer state into the run directory every N steps and at the end (0 = never).", DefaultValueFactory = _ => 0 };
+    public readonly Option<string?> Resume = new("--resume") { Description = "Continue from the checkpoint in this run directory (same model and optimizer options; --steps is the total)." };
     public readonly Option<bool> Overwrite = new("--overwrite") { Description = "Allow writing into an existing non-empty run directory." };
 
     public void AddTo(Command cmd)
     {
         cmd.Add(Path);
-        foreach (var o in new Option[] { Model, Lr, MuonLr, Omega, GaussA, WaveletSigma, Mapping, FfSigma, PeLevels, Steps, Hidden, Layers, Downsample, Crop, Gray, Inpaint, Seed, Chunk, EvalEvery, RankEvery, Schedule, Orthogonalizer, NsSteps, Ssim, Out, Overwrite })
+        foreach (var o in new Option[] { Model, Lr, MuonLr, Omega, GaussA, WaveletSigma, Mapping, FfSigma, PeLevels, Steps, Hidden, Layers, Downsample, Crop, Gray, Inpaint, Seed, Chunk, EvalEvery, RankEvery, Schedule, Orthogonalizer, NsSteps, Ssim, Out, Overwrite, CheckpointEvery, Resume })
             cmd.Add(o);
     }
 
@@ -111,6 +113,7 @@ internal sealed class ImageRunOptions
             EvalEvery = p.GetValue(EvalEvery),
             RankEvery = p.GetValue(RankEvery),
             SsimVariant = ssim,
+            CheckpointEvery = p.GetValue(CheckpointEvery) >= 0 ? p.GetValue(CheckpointEvery) : throw new CliException("--checkpoint-every must be ≥ 0.", CliApp.Usage),
         };
     }
 }

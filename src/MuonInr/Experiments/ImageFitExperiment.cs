@@ -87,8 +87,14 @@ public static class ImageFitExperiment
         return new ImageSignal(px, h, w, c);
     }
 
-    /// <summary>Runs the fit. <paramref name="progress"/> is called after every step.</summary>
-    public static ImageFitResult Run(ImageFitOptions o, Action<TrainingProgress>? progress = null)
+    /// <summary>
+    /// Runs the fit. <paramref name="progress"/> is called after every step. Checkpoints (when
+    /// <see cref="ImageFitOptions.CheckpointEvery"/> &gt; 0) go to <paramref name="checkpointDir"/>; with
+    /// <paramref name="resumeFrom"/> the model, optimizer and schedule continue from the checkpoint there
+    /// (the options must describe the same model and optimizer), giving the same result as an
+    /// uninterrupted run.
+    /// </summary>
+    public static ImageFitResult Run(ImageFitOptions o, Action<TrainingProgress>? progress = null, string? checkpointDir = null, string? resumeFrom = null)
     {
         var signal = LoadSignal(o);
         var rng = new Rng(o.Seed);
@@ -131,14 +137,23 @@ public static class ImageFitExperiment
             if (step == 0) initialRanks = ranks;
         }
 
-        var trainer = new Trainer(model, objective, opt, new TrainerOptions { Steps = o.Steps, EvalEvery = o.EvalEvery, RankEvery = o.RankEvery })
+        int startStep = 0;
+        if (resumeFrom is not null)
+        {
+            startStep = Checkpoints.Load(resumeFrom, model, opt.Optimizer);
+            if (startStep > o.Steps)
+                throw new ArgumentException($"The checkpoint in '{resumeFrom}' is at step {startStep}, beyond --steps {o.Steps}.");
+            opt.Schedule.Reset(startStep);
+        }
+        var trainer = new Trainer(model, objective, opt, new TrainerOptions { Steps = o.Steps, EvalEvery = o.EvalEvery, RankEvery = o.RankEvery, CheckpointEvery = checkpointDir is null ? 0 : o.CheckpointEvery })
         {
             Evaluate = Evaluate,
             RecordRanks = RecordRanks,
             Progress = progress,
+            Checkpoint = step => Checkpoints.Save(checkpointDir!, model, opt.Optimizer, step),
         };
         string? stopped = null;
-        try { trainer.Run(); }
+        try { trainer.Run(startStep); }
         catch (NonFiniteLossException e) { stopped = e.Message; }
         history.Metrics.AddRange(trainer.History.Metrics);
         if (history.FinalSpectra.Count == 0)

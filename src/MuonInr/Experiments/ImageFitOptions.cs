@@ -34,6 +34,8 @@ public sealed record ImageFitOptions
     public int EvalEvery { get; init; } = 50;
     /// <summary>Record stable ranks every this many steps.</summary>
     public int RankEvery { get; init; } = 50;
+    /// <summary>Save a checkpoint (model, optimizer, step) every this many steps and at the end; 0 = never.</summary>
+    public int CheckpointEvery { get; init; }
     /// <summary>SSIM definition reported.</summary>
     public SsimVariant SsimVariant { get; init; } = SsimVariant.SkimageDefault;
 }

@@ -113,7 +113,7 @@ public sealed class Trainer
                 History.Metrics.Add(new MetricRow(step, loss, psnr, _optimizer.LearningRate, TrainingSeconds));
             }
             if (last || (_options.RankEvery > 0 && step % _options.RankEvery == 0)) RecordRanks?.Invoke(step);
-            if (_options.CheckpointEvery > 0 && step % _options.CheckpointEvery == 0 && !last) Checkpoint?.Invoke(step);
+            if (_options.CheckpointEvery > 0 && (step % _options.CheckpointEvery == 0 || last)) Checkpoint?.Invoke(step);
             Progress?.Invoke(new TrainingProgress(step, total, loss, psnr, (step - startStep) / Math.Max(1e-9, TrainingSeconds)));
         }
     }

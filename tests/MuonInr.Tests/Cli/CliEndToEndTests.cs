@@ -62,6 +62,21 @@ public class CliEndToEndTests : IDisposable
     }
 
     [Fact]
+    public void Checkpoints_are_written_and_a_missing_checkpoint_is_a_clear_error()
+    {
+        string run = Path.Combine(_dir, "ck");
+        Assert.Equal(0, Run("fit", "image", "generated", "--steps", "6", "--hidden", "8", "--layers", "3", "--checkpoint-every", "3", "--out", run).Code);
+        foreach (var f in new[] { "model.safetensors", "optimizer.safetensors", "checkpoint.json" })
+            Assert.True(File.Exists(Path.Combine(run, f)), $"missing {f}");
+        var missing = Run("fit", "image", "generated", "--steps", "6", "--out", Path.Combine(_dir, "x"), "--resume", Path.Combine(_dir, "nothing-here"));
+        Assert.Equal(1, missing.Code);
+        Assert.Contains("does not exist", missing.Err);
+        var wrongModel = Run("fit", "image", "generated", "--steps", "6", "--hidden", "9", "--layers", "3", "--out", Path.Combine(_dir, "y"), "--resume", run);
+        Assert.Equal(2, wrongModel.Code);
+        Assert.Contains("does not fit this model", wrongModel.Err);
+    }
+
+    [Fact]
     public void Compare_writes_one_report_with_every_optimizer()
     {
         string outDir = Path.Combine(_dir, "cmp");
