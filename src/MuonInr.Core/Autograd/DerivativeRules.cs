@@ -30,6 +30,7 @@ internal static class DerivativeRules
             case OpKind.SliceRows: SliceRows(node, gy); break;
             case OpKind.SliceColumns: SliceColumns(node, gy); break;
             case OpKind.ConcatColumns: ConcatColumns(node, gy); break;
+            case OpKind.Custom: LinearOperator(node, gy); break;
             default: throw new NotSupportedException($"No derivative rule for {node.Op}.");
         }
     }
@@ -294,5 +295,20 @@ internal static class DerivativeRules
             }
             offset += f;
         }
+    }
+
+    // y = A·x for a fixed operator: dx (+)= Aᵀ·dy.
+    private static void LinearOperator(TapeNode node, Tensor gy)
+    {
+        var x = node.A!; var op = (ILinearOperator)node.Extra!;
+        if (Target(x, out bool acc) is not { } gx) return;
+        if (!acc) { op.ApplyAdjoint(gy.Span, gx.Span); return; }
+        var tmp = TensorPool.Rent(x.Length);
+        try
+        {
+            op.ApplyAdjoint(gy.Span, tmp.AsSpan(0, x.Length));
+            TensorPrimitives.Add(gx.Span, tmp.AsSpan(0, x.Length), gx.Span);
+        }
+        finally { TensorPool.Return(tmp); }
     }
 }
