@@ -9,6 +9,26 @@ namespace MuonInr.Cli.Commands;
 /// <summary>The options shared by <c>fit image</c> and <c>compare image</c>, and their translation to <see cref="ImageFitOptions"/>.</summary>
 internal sealed class ImageRunOptions
 {
+    private readonly string _task;
+
+    /// <summary>Options for <paramref name="task"/> ("image" or "ct"), with that task's paper defaults.</summary>
+    public ImageRunOptions(string task = "image")
+    {
+        _task = task;
+        bool ct = task == "ct";
+        Model.DefaultValueFactory = _ => ct ? "relu-ffn" : "relu-mlp";
+        Lr.DefaultValueFactory = _ => ct ? 1e-2 : 1e-3;
+        Steps.DefaultValueFactory = _ => ct ? 500 : 1000;
+        Schedule.DefaultValueFactory = _ => ct ? "constant" : "cosine";
+        if (ct)
+        {
+            Lr.Description = "Adam learning rate, or Muon's auxiliary Adam (paper CT default 1e-2).";
+            MuonLr.Description = "Muon learning rate (paper CT default 5e-2).";
+            Steps.Description = "Training steps (paper 5000; CPU protocol 500).";
+        }
+    }
+
+    public readonly Option<int> Projections = new("--projections") { Description = "CT: projections evenly over [0°, 180°).", DefaultValueFactory = _ => 100 };
     public readonly Argument<string> Path = new("PATH") { Description = "PNG image to fit ('generated' for the built-in high-frequency test image)." };
     public readonly Option<string> Model = new("--model") { Description = "Architecture: " + string.Join(", ", FieldPresets.All.Select(a => a.Name + (a.Available ? "" : " (not yet)"))), DefaultValueFactory = _ => "relu-mlp" };
     public readonly Option<double> Lr = new("--lr") { Description = "Adam learning rate, or Muon's auxiliary Adam (paper image default 1e-3).", DefaultValueFactory = _ => 1e-3 };
@@ -42,6 +62,7 @@ internal sealed class ImageRunOptions
     public void AddTo(Command cmd)
     {
         cmd.Add(Path);
+        if (_task == "ct") cmd.Add(Projections);
         foreach (var o in new Option[] { Model, Lr, MuonLr, Omega, GaussA, WaveletSigma, Mapping, FfSigma, PeLevels, Steps, Hidden, Layers, Downsample, Crop, Gray, Inpaint, Seed, Chunk, EvalEvery, RankEvery, Schedule, Orthogonalizer, NsSteps, Ssim, Out, Overwrite, CheckpointEvery, Resume })
             cmd.Add(o);
     }
@@ -66,7 +87,9 @@ internal sealed class ImageRunOptions
         int steps = p.GetValue(Steps);
         if (steps < 0) throw new CliException($"--steps must be ≥ 0, got {steps}.", CliApp.Usage);
         string model = p.GetValue(Model)!;
-        double lr = p.GetValue(Lr), muonLr = p.GetValue(MuonLr) ?? FieldPresets.DefaultMuonLearningRate(model);
+        bool ct = _task == "ct";
+        double lr = p.GetValue(Lr), muonLr = p.GetValue(MuonLr) ?? (ct ? 5e-2 : FieldPresets.DefaultMuonLearningRate(model));
+        if (ct && p.GetValue(Projections) < 1) throw new CliException($"--projections must be ≥ 1, got {p.GetValue(Projections)}.", CliApp.Usage);
         if (!(lr >= 0) || !(muonLr >= 0)) throw new CliException($"Learning rates must be ≥ 0, got --lr {lr}, --muon-lr {muonLr}.", CliApp.Usage);
         if (!OptimizerFactory.Names.Contains(optimizer)) throw new CliException($"Unknown optimizer '{optimizer}'; expected one of {string.Join(", ", OptimizerFactory.Names)}.", CliApp.Usage);
         int ds = p.GetValue(Downsample);
@@ -90,11 +113,14 @@ internal sealed class ImageRunOptions
         if (p.GetValue(Chunk) < 0) throw new CliException($"--chunk must be ≥ 0, got {p.GetValue(Chunk)}.", CliApp.Usage);
         return new ImageFitOptions
         {
+            Task = _task,
+            Projections = p.GetValue(Projections),
             ImagePath = image,
             Model = model,
             Field = new FieldOptions
             {
-                Hidden = p.GetValue(Hidden), Layers = p.GetValue(Layers), Mapping = p.GetValue(Mapping), FourierSigma = p.GetValue(FfSigma),
+                Hidden = p.GetValue(Hidden) ?? (ct ? 256 : null), Layers = p.GetValue(Layers) ?? (ct ? 5 : null),
+                Mapping = p.GetValue(Mapping) ?? (ct ? 64 : null), FourierSigma = p.GetValue(FfSigma) ?? (ct ? 4 : null),
                 PeLevels = p.GetValue(PeLevels), Omega = List(p.GetValue(Omega), "--omega"), GaussianA = List(p.GetValue(GaussA), "--gauss-a"),
                 WaveletSigma = List(p.GetValue(WaveletSigma), "--wavelet-sigma"),
             },

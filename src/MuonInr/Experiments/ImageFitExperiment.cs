@@ -44,6 +44,12 @@ public sealed record RunSummary
     public string Gemm { get; init; } = "";
     /// <summary>Which parameters went to Muon (empty otherwise).</summary>
     public string Routing { get; init; } = "";
+    /// <summary>Classical baseline of the task (CT: filtered back-projection), or null.</summary>
+    public string? Baseline { get; init; }
+    /// <summary>PSNR of the baseline (dB).</summary>
+    public double? BaselinePsnr { get; init; }
+    /// <summary>SSIM of the baseline.</summary>
+    public double? BaselineSsim { get; init; }
     /// <summary>Set when training stopped early (non-finite loss), with the reason.</summary>
     public string? Stopped { get; init; }
 }
@@ -61,6 +67,8 @@ public sealed class ImageFitResult
     public required float[] Prediction { get; init; }
     /// <summary>The resolved options.</summary>
     public required ImageFitOptions Options { get; init; }
+    /// <summary>Baseline reconstructions shown beside the network's (label, image).</summary>
+    public IReadOnlyList<(string Label, float[] Image)> Baselines { get; init; } = [];
 }
 
 /// <summary>Fits an INR to an image (the paper's image task), recording PSNR and rank diagnostics over time.</summary>
@@ -83,8 +91,18 @@ public static class ImageFitExperiment
         }
         if (o.Downsample > 1) px = ImageOps.BoxDownsample(px, h, w, c, o.Downsample, out h, out w);
         if (o.Crop is { } crop) { px = ImageOps.CenterCrop(px, h, w, c, crop.Height, crop.Width); h = crop.Height; w = crop.Width; }
-        if (o.Gray && c > 1) { px = ImageOps.ToGray(px, h, w, c); c = 1; }
+        if ((o.Gray || o.Task == "ct") && c > 1) { px = ImageOps.ToGray(px, h, w, c); c = 1; }
+        if (o.Task == "ct") px = EightBitMinMax(px);
         return new ImageSignal(px, h, w, c);
+    }
+
+    // The paper's CT loader: 8-bit quantisation, then min–max normalisation to [0, 1].
+    private static float[] EightBitMinMax(float[] px)
+    {
+        var q = px.Select(v => MathF.Round(Math.Clamp(v, 0f, 1f) * 255f)).ToArray();
+        float lo = q.Min(), hi = q.Max(), range = hi > lo ? hi - lo : 1f;
+        for (int i = 0; i < q.Length; i++) q[i] = (q[i] - lo) / range;
+        return q;
     }
 
     /// <summary>
@@ -110,7 +128,22 @@ public static class ImageFitExperiment
             (train, held) = signal.InpaintingSplit(frac, o.Seed + 1);
             trainCoords = Rows(coords, train); trainTargets = Rows(targets, train);
         }
-        using var objective = new RegressionObjective(trainCoords, trainTargets, o.Chunk);
+        if (o.Task is not ("image" or "ct")) throw new ArgumentException($"Unknown task '{o.Task}'; expected image or ct.");
+        bool ct = o.Task == "ct";
+        RadonTransform? radon = null;
+        Tensor? sinogram = null;
+        float[]? fbp = null;
+        if (ct)
+        {
+            if (o.Projections < 1) throw new ArgumentException($"CT needs at least one projection, got {o.Projections}.");
+            if (o.InpaintFraction is not null) throw new ArgumentException("Inpainting does not apply to CT.");
+            radon = new RadonTransform(signal.Height, signal.Width, RadonTransform.EvenAngles(o.Projections));
+            sinogram = Tensor.Zeros(o.Projections, signal.Width).Escape();
+            radon.Apply(signal.Pixels, sinogram.Span);
+            fbp = FilteredBackProjection.Reconstruct(radon, sinogram.Span);
+        }
+        using var regression = ct ? null : new RegressionObjective(trainCoords, trainTargets, o.Chunk);
+        ITrainingObjective objective = ct ? new OperatorObjective(coords, radon!, sinogram!) : regression!;
         if (train is not null) { trainCoords.Dispose(); trainTargets.Dispose(); }
 
         var opt = OptimizerFactory.Create(o.Optimizer, model, o.Steps);
@@ -190,7 +223,22 @@ public static class ImageFitExperiment
             Routing = routing,
             Stopped = stopped,
         };
-        return new ImageFitResult { Summary = summary, History = history, Target = signal, Prediction = prediction, Options = o };
+        sinogram?.Dispose();
+        if (fbp is not null)
+        {
+            summary = summary with
+            {
+                Task = "ct",
+                Baseline = "filtered back-projection",
+                BaselinePsnr = ImageQuality.Psnr(fbp, signal.Pixels),
+                BaselineSsim = signal.Height >= 11 && signal.Width >= 11 ? ImageQuality.Ssim(fbp, signal.Pixels, signal.Height, signal.Width, 1, o.SsimVariant) : double.NaN,
+            };
+        }
+        return new ImageFitResult
+        {
+            Summary = summary, History = history, Target = signal, Prediction = prediction, Options = o,
+            Baselines = fbp is null ? [] : [("FBP", fbp)],
+        };
     }
 
     /// <summary>Evaluates the model on every coordinate without recording a graph, chunk by chunk.</summary>

@@ -6,6 +6,10 @@ namespace MuonInr.Experiments;
 /// <summary>Everything that defines an image-fitting run (written to config.json).</summary>
 public sealed record ImageFitOptions
 {
+    /// <summary>"image" (fit the pixels) or "ct" (fit the image through the Radon transform of its sinogram).</summary>
+    public string Task { get; init; } = "image";
+    /// <summary>CT: projections evenly over [0°, 180°).</summary>
+    public int Projections { get; init; } = 100;
     /// <summary>PNG to fit; null fits the generated high-frequency test image.</summary>
     public string? ImagePath { get; init; }
     /// <summary>Size (height = width·2/3) of the generated test image when no path is given.</summary>

@@ -18,14 +18,16 @@ public static class ImageReports
         dir.WriteJson("summary.json", r.Summary);
         var t = r.Target;
         byte[] recon = Png.Encode(PngImage.FromFloat(r.Prediction, t.Width, t.Height, t.Channels));
-        byte[] comparison = Png.Encode(ComparisonStrip(t.Pixels, [r.Prediction], t.Height, t.Width, t.Channels));
+        byte[] comparison = Png.Encode(ComparisonStrip(t.Pixels, [r.Prediction, .. r.Baselines.Select(b => b.Image)], t.Height, t.Width, t.Channels));
         dir.WriteBytes("reconstruction.png", recon);
         dir.WriteBytes("comparison.png", comparison);
 
         var s = r.Summary;
         var report = new HtmlReport($"MuonInr: {s.Model} + {s.Optimizer} on {Path.GetFileName(r.Options.ImagePath ?? "generated test image")}");
         report.Heading("Result").KeyValues(SummaryRows(s));
-        report.Heading("Images").Images([("ground truth | reconstruction | error ×4", comparison)]);
+        string panels = r.Baselines.Count == 0 ? "ground truth | reconstruction | error ×4"
+            : $"ground truth | reconstruction | {string.Join(" | ", r.Baselines.Select(b => b.Label))} | errors ×4 in the same order";
+        report.Heading("Images").Images([(panels, comparison)]);
         report.Heading("Training").Charts(LossChart([("", r.History)]), PsnrChart([("", r.History)]));
         report.Heading("Rank diagnostics")
               .Paragraph("Stable rank ‖W‖_F²/‖W‖₂² of every Linear weight over training, and the final singular value spectra. Under Adam the hidden layers' stable rank collapses; orthogonalized (Muon) updates keep it high.")
@@ -39,10 +41,12 @@ public static class ImageReports
     {
         var first = runs[0].Result;
         var t = first.Target;
-        byte[] strip = Png.Encode(ComparisonStrip(t.Pixels, runs.Select(r => r.Result.Prediction).ToList(), t.Height, t.Width, t.Channels));
+        byte[] strip = Png.Encode(ComparisonStrip(t.Pixels, [.. runs.Select(r => r.Result.Prediction), .. first.Baselines.Select(b => b.Image)], t.Height, t.Width, t.Channels));
         dir.WriteBytes("comparison.png", strip);
         dir.WriteJson("summary.json", runs.Select(r => new { label = r.Label, summary = r.Result.Summary }).ToList());
         var report = new HtmlReport($"MuonInr comparison: {first.Summary.Model} on {Path.GetFileName(first.Options.ImagePath ?? "generated test image")}");
+        if (first.Summary.Baseline is not null)
+            report.Heading("Baseline").Paragraph($"{first.Summary.Baseline}: PSNR {first.Summary.BaselinePsnr?.ToString("F2", Ci)} dB, SSIM {first.Summary.BaselineSsim?.ToString("F4", Ci)}");
         report.Heading("Metrics").Table(
             ["run", "optimizer", "LR (Adam / aux)", "Muon LR", "PSNR dB", $"SSIM ({first.Summary.SsimVariant})", "s/step", "stable rank per Linear layer (input → output)"],
             runs.Select(r => (IReadOnlyList<string>)[
@@ -51,7 +55,7 @@ public static class ImageReports
                 r.Result.Summary.Psnr.ToString("F2", Ci), r.Result.Summary.Ssim.ToString("F3", Ci), r.Result.Summary.SecondsPerStep.ToString("F3", Ci),
                 string.Join(" / ", r.Result.Summary.StableRanks.Select(v => v.ToString("F1", Ci)))]));
         report.Heading("Images").Images(
-            [("ground truth | " + string.Join(" | ", runs.Select(r => r.Label)) + " | error maps ×4 in the same order", strip)]);
+            [("ground truth | " + string.Join(" | ", runs.Select(r => r.Label).Concat(first.Baselines.Select(b => b.Label))) + " | error maps ×4 in the same order", strip)]);
         var hs = runs.Select(r => (r.Label, r.Result.History)).ToList();
         report.Heading("Training").Charts(LossChart(hs), PsnrChart(hs));
         report.Heading("Rank diagnostics")
@@ -107,13 +111,16 @@ public static class ImageReports
         yield return ("stable ranks at end", string.Join(" / ", s.StableRanks.Select(v => v.ToString("F1", Ci))));
         yield return ("parameters", s.Parameters.ToString(Ci));
         yield return ("signal", s.Signal);
+        if (s.Baseline is not null)
+            yield return ($"baseline: {s.Baseline}", $"PSNR {s.BaselinePsnr?.ToString("F2", Ci)} dB, SSIM {s.BaselineSsim?.ToString("F4", Ci)}");
         if (s.Stopped is not null) yield return ("stopped early", s.Stopped);
     }
 
     /// <summary>The options as a flat JSON-friendly object.</summary>
     public static Dictionary<string, object?> Config(ImageFitOptions o) => new()
     {
-        ["task"] = "image",
+        ["task"] = o.Task,
+        ["projections"] = o.Task == "ct" ? o.Projections : null,
         ["image"] = o.ImagePath ?? "generated",
         ["model"] = o.Model,
         ["hidden"] = o.Field.Hidden,

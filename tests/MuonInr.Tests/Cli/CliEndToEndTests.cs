@@ -89,6 +89,27 @@ public class CliEndToEndTests : IDisposable
     }
 
     [Fact]
+    public void Fit_ct_reconstructs_through_the_radon_transform_and_reports_fbp()
+    {
+        string png = Path.Combine(_dir, "phantom.png");
+        var px = new float[24 * 28];
+        for (int y = 0; y < 24; y++) for (int x = 0; x < 28; x++) px[y * 28 + x] = (x - 14) * (x - 14) + (y - 12) * (y - 12) < 64 ? 0.8f : 0.1f;
+        Png.Write(png, PngImage.FromFloat(px, 28, 24, 1));
+        string outDir = Path.Combine(_dir, "ct");
+        var (code, stdout, _) = Run("fit", "ct", png, "--projections", "12", "--steps", "8", "--hidden", "16", "--mapping", "8", "--optimizer", "muon", "--out", outDir);
+        Assert.Equal(0, code);
+        Assert.Contains("filtered back-projection", stdout);
+        var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json"))).RootElement;
+        Assert.Equal("ct", summary.GetProperty("task").GetString());
+        Assert.True(double.IsFinite(summary.GetProperty("baseline_psnr").GetDouble()));
+        Assert.Equal("relu-ffn", summary.GetProperty("model").GetString());
+        var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "config.json"))).RootElement;
+        Assert.Equal(12, config.GetProperty("projections").GetInt32());
+        AssertWellFormed(File.ReadAllText(Path.Combine(outDir, "report.html")));
+        Assert.Equal(2, Run("fit", "ct", png, "--projections", "0", "--out", Path.Combine(_dir, "ct0")).Code);
+    }
+
+    [Fact]
     public void Bad_input_gets_a_clear_message_and_exit_code()
     {
         var missing = Run("fit", "image", Path.Combine(_dir, "nope.png"), "--steps", "1");
