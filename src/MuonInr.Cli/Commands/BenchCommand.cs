@@ -44,13 +44,14 @@ internal static class BenchCommand
                 }
             }
             finally { Gemm.Provider = saved; }
-            // Optimizer cost on the same step, with the provider `auto` picks.
+            // Optimizer cost on the same step, with the provider `auto` picks. A long warm-up: the optimizer
+            // paths start in tier-0 JIT code and measured up to 5x slower in their first steps.
             TrainingStepResult adam, muon;
             Gemm.Provider = GemmProviders.Auto();
             try
             {
-                adam = TrainingStepBenchmark.Run(parse.GetValue(stepPoints), repetitions: reps, warmup: q ? 1 : 5, optimizer: m => new MuonInr.Optim.Adam(m.Parameters(), 1e-3));
-                muon = TrainingStepBenchmark.Run(parse.GetValue(stepPoints), repetitions: reps, warmup: q ? 1 : 5, optimizer: m => MuonInr.Optim.MuonWithAuxAdam.ForInr(m, 0.1, 1e-3));
+                adam = TrainingStepBenchmark.Run(parse.GetValue(stepPoints), repetitions: reps, warmup: q ? 1 : 30, optimizer: m => new MuonInr.Optim.Adam(m.Parameters(), 1e-3));
+                muon = TrainingStepBenchmark.Run(parse.GetValue(stepPoints), repetitions: reps, warmup: q ? 1 : 30, optimizer: m => MuonInr.Optim.MuonWithAuxAdam.ForInr(m, 0.1, 1e-3));
             }
             finally { Gemm.Provider = saved; }
             double spectraSeconds = TimeSpectra(300, q ? 1 : 5);

@@ -10,6 +10,9 @@ namespace MuonInr.Kernels;
 public static class WorkerPool
 {
     private static readonly object StartGate = new();
+    // Spin budget of an idle worker before it blocks (~1 ms): optimizer steps interleave short serial
+    // passes with small GEMMs, and a blocked worker costs tens of microseconds to wake for each one.
+    private const int SpinIterations = 20_000;
     private static Worker[]? _workers;
     private static int _degree = DefaultDegree();
     private static Action<int>? _job;
@@ -108,7 +111,7 @@ public static class WorkerPool
             {
                 // Spin a little for the next job before blocking: kernels come in quick succession.
                 long gen = Interlocked.Read(ref _generation);
-                for (int i = 0; gen == _seen && i < 2000 && !_stopped; i++)
+                for (int i = 0; gen == _seen && i < SpinIterations && !_stopped; i++)
                 {
                     Thread.SpinWait(20);
                     gen = Interlocked.Read(ref _generation);

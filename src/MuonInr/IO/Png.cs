@@ -103,6 +103,9 @@ public static class Png
         foreach (var (pw, ph) in Passes(width, height, interlace))
             if (pw > 0 && ph > 0) expected += (long)ph * (1 + ((long)pw * bitsPerPixel + 7) / 8);
         if (expected > int.MaxValue) throw Bad("image data too large");
+        // zlib cannot expand data more than ~1032:1, so a header promising far more pixels than the
+        // compressed data can hold is corrupt: refuse it before allocating for it.
+        if (expected > idat.Length * 1100L + 1024) throw Bad($"header promises {expected} bytes of pixel data but only {idat.Length} compressed bytes follow (truncated or corrupt)");
         var raw = new byte[expected];
         try
         {

@@ -98,3 +98,33 @@ public class PngTests
         }
     }
 }
+
+public class PngBombTests
+{
+    [Fact]
+    public void A_huge_header_with_little_data_is_refused_before_allocating()
+    {
+        var img = MuonInr.IO.Png.Encode(MuonInr.IO.PngImage.FromFloat(new float[4 * 4 * 3], 4, 4, 3));
+        // Rewrite IHDR's width/height to 30000 x 30000 and fix its CRC.
+        var bytes = (byte[])img.Clone();
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(16), 30000);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(20), 30000);
+        uint crc = CrcOf(bytes.AsSpan(12, 17));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(29), crc);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<MuonInr.IO.DataFormatException>(() => MuonInr.IO.Png.Decode(bytes, "bomb.png"));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 10_000_000, "decoder allocated for the bogus size");
+        Assert.Contains("bomb.png", e.Message);
+    }
+
+    private static uint CrcOf(ReadOnlySpan<byte> data)
+    {
+        uint c = 0xFFFFFFFF;
+        foreach (byte b in data)
+        {
+            c ^= b;
+            for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        }
+        return ~c;
+    }
+}
