@@ -43,14 +43,20 @@ internal static class ImageCommands
     {
         var opts = new ImageRunOptions(task);
         var optimizers = new Option<string>("--optimizers") { Description = "Comma-separated optimizers to compare on the same model and seed.", DefaultValueFactory = _ => "adam,muon" };
+        var grid = new Option<bool>("--lr-grid") { Description = "Try each optimizer at its learning rate ×⅓, ×1 and ×3 (Muon: its Muon LR) and keep every run in the report." };
         var cmd = new Command(task, task == "ct" ? "Sparse-view CT with several optimizers: one side-by-side report with the FBP baseline." : "Fit the same model with several optimizers and write one side-by-side report.");
         opts.AddTo(cmd);
         cmd.Add(optimizers);
+        cmd.Add(grid);
         cmd.SetAction(p =>
         {
             var names = p.GetValue(optimizers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             if (names.Length == 0) throw new CliException("--optimizers needs at least one name.", CliApp.Usage);
             var configs = names.Select(n => opts.Resolve(p, n)).ToList();
+            if (p.GetValue(grid))
+                configs = configs.SelectMany(o => new[] { 1.0 / 3, 1.0, 3.0 }.Select(f => o.Optimizer.Name == "muon"
+                    ? o with { Optimizer = o.Optimizer with { MuonLearningRate = o.Optimizer.MuonLearningRate * f } }
+                    : o with { Optimizer = o.Optimizer with { LearningRate = o.Optimizer.LearningRate * f } })).ToList();
             var dir = CreateDir(p.GetValue(opts.Out), $"{configs[0].Model}-compare", p.GetValue(opts.Overwrite));
             return RunComparison(output, dir, configs);
         });
@@ -63,7 +69,8 @@ internal static class ImageCommands
         var runs = new List<(string, ImageFitResult)>();
         foreach (var o in configs)
         {
-            string label = o.Optimizer.Name;
+            string label = configs.Count(c => c.Optimizer.Name == o.Optimizer.Name) == 1 ? o.Optimizer.Name
+                : string.Create(Ci, $"{o.Optimizer.Name}-lr{(o.Optimizer.Name == "muon" ? o.Optimizer.MuonLearningRate : o.Optimizer.LearningRate):G3}");
             var bar = ProgressBar.ForConsole($"{o.Model}/{label}");
             var r = Guard(() => ImageFitExperiment.Run(o, bar.Report));
             ImageReports.WriteRun(RunDirectory.Create(Path.Combine(dir.Path, label), overwrite: true), r);

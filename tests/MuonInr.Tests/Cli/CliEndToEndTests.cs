@@ -86,6 +86,13 @@ public class CliEndToEndTests : IDisposable
         AssertWellFormed(File.ReadAllText(Path.Combine(outDir, "report.html")));
         Assert.True(File.Exists(Path.Combine(outDir, "adam", "summary.json")));
         Assert.True(File.Exists(Path.Combine(outDir, "muon", "report.html")));
+
+        string gridDir = Path.Combine(_dir, "grid");
+        var g = Run("compare", "image", "generated", "--optimizers", "adam,muon", "--lr-grid", "--steps", "2", "--hidden", "8", "--layers", "3", "--out", gridDir);
+        Assert.Equal(0, g.Code);
+        Assert.True(Directory.Exists(Path.Combine(gridDir, "muon-lr0.3")), string.Join(", ", Directory.GetDirectories(gridDir)));
+        Assert.True(Directory.Exists(Path.Combine(gridDir, "adam-lr0.000333")), string.Join(", ", Directory.GetDirectories(gridDir)));
+        Assert.Equal(6, Directory.GetDirectories(gridDir).Length);
     }
 
     [Fact]
