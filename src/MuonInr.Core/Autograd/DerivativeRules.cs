@@ -31,6 +31,16 @@ internal static class DerivativeRules
             case OpKind.SliceColumns: SliceColumns(node, gy); break;
             case OpKind.ConcatColumns: ConcatColumns(node, gy); break;
             case OpKind.Custom: LinearOperator(node, gy); break;
+            // INR activations
+            case OpKind.Sine: Sine(node, gy); break;
+            case OpKind.Gaussian: Gaussian(node, y, gy); break;
+            case OpKind.Finer: Finer(node, gy); break;
+            case OpKind.RealGabor: RealGabor(node, y, gy); break;
+            case OpKind.ComplexGabor: ComplexGabor(node, y, gy); break;
+            case OpKind.ComplexWeightBlock: ComplexWeightBlock(node, gy); break;
+            case OpKind.ComplexBiasBlock: ComplexBiasBlock(node, gy); break;
+            case OpKind.FourierFeatures: FourierFeatures(node, y, gy); break;
+            case OpKind.PositionalEncoding: PositionalEncoding(node, y, gy); break;
             default: throw new NotSupportedException($"No derivative rule for {node.Op}.");
         }
     }
@@ -311,4 +321,110 @@ internal static class DerivativeRules
         }
         finally { TensorPool.Return(tmp); }
     }
+
+    #region INR activations and encodings (Ops.InrActivations.cs, Ops.ComplexLinear.cs, Ops.InrEncodings.cs)
+
+    // y = sin(ω x); x, y, gy same shape.
+    private static void Sine(TapeNode node, Tensor gy)
+    {
+        if (Target(node.A, out bool acc) is { } gx)
+            InrActivationKernels.SineBackward(node.A!.Span, gy.Span, gx.Span, node.S0, acc);
+    }
+
+    // y = exp(−x²/(2a²)); the derivative reads y.
+    private static void Gaussian(TapeNode node, Tensor y, Tensor gy)
+    {
+        if (Target(node.A, out bool acc) is { } gx)
+            InrActivationKernels.GaussianBackward(node.A!.Span, y.Span, gy.Span, gx.Span, node.S0, acc);
+    }
+
+    // y = sin(ω(|x|+1)x) with (|x|+1) held constant.
+    private static void Finer(TapeNode node, Tensor gy)
+    {
+        if (Target(node.A, out bool acc) is { } gx)
+            InrActivationKernels.FinerBackward(node.A!.Span, gy.Span, gx.Span, node.S0, acc);
+    }
+
+    // y = sin(ωx)·exp(−(σx)²); σ is stored as the bits of I0.
+    private static void RealGabor(TapeNode node, Tensor y, Tensor gy)
+    {
+        if (Target(node.A, out bool acc) is { } gx)
+            InrActivationKernels.RealGaborBackward(node.A!.Span, y.Span, gy.Span, gx.Span, node.S0, BitConverter.Int32BitsToSingle(node.I0), acc);
+    }
+
+    // y [N, 2F] = exp(iωz − |σz|²) in block layout; z [N, 2F] or real [N, F] (F0); F = I1.
+    private static void ComplexGabor(TapeNode node, Tensor y, Tensor gy)
+    {
+        if (Target(node.A, out bool acc) is { } gz)
+            InrActivationKernels.ComplexGaborBackward(node.A!.Span, y.Span, gy.Span, gz.Span, y.Dim(0), node.I1,
+                node.S0, BitConverter.Int32BitsToSingle(node.I0), node.F0, acc);
+    }
+
+    // B = [[Wr, −Wi], [Wi, Wr]] ([2o, 2i]) or [Wr, −Wi] ([o, 2i]) when F0; gB blocks G11 G12 / G21 G22.
+    // gWr (+)= G11 + G22, gWi (+)= G21 − G12 (G21 = G22 = 0 for the real-part-only block).
+    private static void ComplexWeightBlock(TapeNode node, Tensor gb)
+    {
+        var wr = node.A!;
+        int o = wr.Dim(0), i = wr.Dim(1);
+        bool realOnly = node.F0;
+        var g = gb.Span;
+        if (Target(node.A, out bool accR) is { } gr)
+        {
+            var d = gr.Span;
+            for (int r = 0; r < o; r++)
+            {
+                var dst = d.Slice(r * i, i);
+                var g11 = g.Slice(r * 2 * i, i);
+                if (realOnly) { if (accR) TensorPrimitives.Add(dst, g11, dst); else g11.CopyTo(dst); continue; }
+                var g22 = g.Slice((o + r) * 2 * i + i, i);
+                if (accR) { TensorPrimitives.Add(dst, g11, dst); TensorPrimitives.Add(dst, g22, dst); }
+                else TensorPrimitives.Add(g11, g22, dst);
+            }
+        }
+        if (Target(node.B, out bool accI) is { } gi)
+        {
+            var d = gi.Span;
+            for (int r = 0; r < o; r++)
+            {
+                var dst = d.Slice(r * i, i);
+                var g12 = g.Slice(r * 2 * i + i, i);
+                if (realOnly) { if (accI) TensorPrimitives.Subtract(dst, g12, dst); else TensorPrimitives.Negate(g12, dst); continue; }
+                var g21 = g.Slice((o + r) * 2 * i, i);
+                if (accI) { TensorPrimitives.Add(dst, g21, dst); TensorPrimitives.Subtract(dst, g12, dst); }
+                else TensorPrimitives.Subtract(g21, g12, dst);
+            }
+        }
+    }
+
+    // b = [br | bi]; the gradient splits.
+    private static void ComplexBiasBlock(TapeNode node, Tensor gb)
+    {
+        int o = node.A!.Dim(0);
+        if (Target(node.A, out bool accR) is { } gr)
+        {
+            if (accR) TensorPrimitives.Add(gr.Span, gb.Span[..o], gr.Span); else gb.Span[..o].CopyTo(gr.Span);
+        }
+        if (Target(node.B, out bool accI) is { } gi)
+        {
+            if (accI) TensorPrimitives.Add(gi.Span, gb.Span[o..], gi.Span); else gb.Span[o..].CopyTo(gi.Span);
+        }
+    }
+
+    // y [N, 2m] = [cos(2πx·Bᵀ) | sin(2πx·Bᵀ)]; x [N, in]; B (Saved) [m, in] gets no gradient.
+    private static void FourierFeatures(TapeNode node, Tensor y, Tensor gy)
+    {
+        var x = node.A!; var b = node.Saved!;
+        if (Target(x, out bool acc) is { } gx)
+            InrEncodingKernels.FourierFeaturesBackward(y.Span, gy.Span, b.Span, gx.Span, x.Dim(0), x.Dim(1), b.Dim(0), acc);
+    }
+
+    // y [N, d·2K] = positional encoding of x [N, d] with K = I0 bands.
+    private static void PositionalEncoding(TapeNode node, Tensor y, Tensor gy)
+    {
+        var x = node.A!;
+        if (Target(x, out bool acc) is { } gx)
+            InrEncodingKernels.PositionalEncodingBackward(y.Span, gy.Span, gx.Span, x.Dim(0), x.Dim(1), node.I0, acc);
+    }
+
+    #endregion
 }

@@ -35,6 +35,16 @@ internal enum OpKind
     SliceColumns,
     ConcatColumns,
     Custom,
+    // INR activations
+    Sine,
+    Gaussian,
+    Finer,
+    RealGabor,
+    ComplexGabor,
+    ComplexWeightBlock,
+    ComplexBiasBlock,
+    FourierFeatures,
+    PositionalEncoding,
 }
 
 /// <summary>

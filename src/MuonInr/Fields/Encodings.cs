@@ -90,7 +90,7 @@ public enum FieldActivation
     GaborReal,
 }
 
-/// <summary>The activation functions, composed from differentiable tensor ops.</summary>
+/// <summary>The activation functions, as fused tensor ops.</summary>
 public static class FieldActivations
 {
     /// <summary>Applies <paramref name="kind"/> with its parameters (ω or a, and σ for Gabor).</summary>
@@ -99,14 +99,11 @@ public static class FieldActivations
         switch (kind)
         {
             case FieldActivation.Relu: return Ops.Relu(z);
-            case FieldActivation.Gaussian: return Ops.Exp(Ops.Scale(Ops.Square(z), (float)(-1.0 / (2 * p * p))));
-            case FieldActivation.Sine: return Ops.Sin(Ops.Scale(z, (float)p));
-            case FieldActivation.Finer:
-                Tensor scale;
-                using (GradMode.NoGrad()) scale = Ops.AddScalar(Ops.Abs(z), 1f);   // treated as a constant
-                return Ops.Sin(Ops.Scale(Ops.Mul(z, scale), (float)p));
-            case FieldActivation.GaborReal:
-                return Ops.Mul(Ops.Sin(Ops.Scale(z, (float)p)), Ops.Exp(Ops.Scale(Ops.Square(z), (float)(-sigma * sigma))));
+            // Fused single-pass kernels (forward and derivative), Ops.InrActivations.cs.
+            case FieldActivation.Gaussian: return Ops.Gaussian(z, (float)p);
+            case FieldActivation.Sine: return Ops.Sine(z, (float)p);
+            case FieldActivation.Finer: return Ops.Finer(z, (float)p);
+            case FieldActivation.GaborReal: return Ops.RealGabor(z, (float)p, (float)sigma);
             default: throw new ArgumentOutOfRangeException(nameof(kind));
         }
     }
