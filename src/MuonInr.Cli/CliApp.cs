@@ -27,8 +27,8 @@ internal static class CliApp
         var root = new RootCommand("MuonInr: high-fidelity implicit neural representations with rank-preserving (Muon) optimizers.");
         root.Add(Blas);
         root.Add(DemoCommand.Create(output));
-        root.Add(new Command("fit", "Fit an INR to a signal.") { ImageCommands.Fit(output), ImageCommands.Fit(output, "ct") });
-        root.Add(new Command("compare", "Compare optimizers on the same signal and model.") { ImageCommands.Compare(output), ImageCommands.Compare(output, "ct") });
+        root.Add(new Command("fit", "Fit an INR to a signal.") { ImageCommands.Fit(output), ImageCommands.Fit(output, "ct"), ImageCommands.Fit(output, "sisr"), AudioCommands.Fit(output) });
+        root.Add(new Command("compare", "Compare optimizers on the same signal and model.") { ImageCommands.Compare(output), ImageCommands.Compare(output, "ct"), ImageCommands.Compare(output, "sisr"), AudioCommands.Compare(output) });
         root.Add(BenchCommand.Create(output));
         // Our own handler below turns exceptions into one-line messages (no stack traces for users).
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };

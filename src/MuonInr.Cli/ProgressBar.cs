@@ -8,13 +8,13 @@ namespace MuonInr.Cli;
 /// A one-line live progress bar on the error stream: step, loss, PSNR, steps/s and ETA. On a terminal
 /// it redraws in place (at most ~10 times a second); when redirected it prints a line every 10%.
 /// </summary>
-internal sealed class ProgressBar(TextWriter writer, string label, bool interactive)
+internal sealed class ProgressBar(TextWriter writer, string label, bool interactive, string metric = "psnr")
 {
     private readonly Stopwatch _sinceDraw = Stopwatch.StartNew();
     private int _lastDecile = -1;
 
     /// <summary>A bar on stderr, interactive when stderr is a terminal.</summary>
-    public static ProgressBar ForConsole(string label) => new(Console.Error, label, !Console.IsErrorRedirected);
+    public static ProgressBar ForConsole(string label, string metric = "psnr") => new(Console.Error, label, !Console.IsErrorRedirected, metric);
 
     public void Report(TrainingProgress p)
     {
@@ -43,7 +43,7 @@ internal sealed class ProgressBar(TextWriter writer, string label, bool interact
         double eta = p.StepsPerSecond > 0 ? (p.TotalSteps - p.Step) / p.StepsPerSecond : double.NaN;
         string psnr = double.IsFinite(p.Psnr) ? $"{p.Psnr:F2} dB" : "--";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{label} [{new string('#', filled)}{new string('.', width - filled)}] {p.Step}/{p.TotalSteps} loss {p.Loss:E3} psnr {psnr} {p.StepsPerSecond:F1} it/s ETA {FormatEta(eta)}");
+            $"{label} [{new string('#', filled)}{new string('.', width - filled)}] {p.Step}/{p.TotalSteps} loss {p.Loss:E3} {metric} {psnr} {p.StepsPerSecond:F1} it/s ETA {FormatEta(eta)}");
     }
 
     private static string FormatEta(double seconds)

@@ -15,9 +15,12 @@ internal static class ImageCommands
     {
         var opts = new ImageRunOptions(task);
         var optimizer = new Option<string>("--optimizer") { Description = "adam, adamw, muon (Muon + auxiliary Adam), lion, sgd, lbfgs (strong-Wolfe, one iteration per step; --lr is its step, try 1).", DefaultValueFactory = _ => "muon" };
-        var cmd = task == "ct"
-            ? new Command("ct", "Sparse-view CT: fit an INR to an image through the Radon transform of its sinogram (FBP as baseline).")
-            : new Command("image", "Fit an INR to a PNG image and write a run directory with a report.");
+        var cmd = task switch
+        {
+            "ct" => new Command("ct", "Sparse-view CT: fit an INR to an image through the Radon transform of its sinogram (FBP as baseline)."),
+            "sisr" => new Command("sisr", "x4 super-resolution: fit an INR on the high-resolution grid through the antialiased bicubic downsampler against the low-resolution image (bicubic upsampling as baseline)."),
+            _ => new Command("image", "Fit an INR to a PNG image and write a run directory with a report."),
+        };
         opts.AddTo(cmd);
         cmd.Add(optimizer);
         cmd.SetAction(p =>
@@ -44,7 +47,12 @@ internal static class ImageCommands
         var opts = new ImageRunOptions(task);
         var optimizers = new Option<string>("--optimizers") { Description = "Comma-separated optimizers to compare on the same model and seed.", DefaultValueFactory = _ => "adam,muon" };
         var grid = new Option<bool>("--lr-grid") { Description = "Try each optimizer at its learning rate ×⅓, ×1 and ×3 (Muon: its Muon LR) and keep every run in the report." };
-        var cmd = new Command(task, task == "ct" ? "Sparse-view CT with several optimizers: one side-by-side report with the FBP baseline." : "Fit the same model with several optimizers and write one side-by-side report.");
+        var cmd = new Command(task, task switch
+        {
+            "ct" => "Sparse-view CT with several optimizers: one side-by-side report with the FBP baseline.",
+            "sisr" => "x4 super-resolution with several optimizers: one side-by-side report with the bicubic baseline.",
+            _ => "Fit the same model with several optimizers and write one side-by-side report.",
+        });
         opts.AddTo(cmd);
         cmd.Add(optimizers);
         cmd.Add(grid);

@@ -11,14 +11,14 @@ internal sealed class ImageRunOptions
 {
     private readonly string _task;
 
-    /// <summary>Options for <paramref name="task"/> ("image" or "ct"), with that task's paper defaults.</summary>
+    /// <summary>Options for <paramref name="task"/> ("image", "ct" or "sisr"), with that task's paper defaults.</summary>
     public ImageRunOptions(string task = "image")
     {
         _task = task;
-        bool ct = task == "ct";
-        Model.DefaultValueFactory = _ => ct ? "relu-ffn" : "relu-mlp";
-        Lr.DefaultValueFactory = _ => ct ? 1e-2 : 1e-3;
-        Steps.DefaultValueFactory = _ => ct ? 500 : 1000;
+        bool ct = task == "ct", sisr = task == "sisr";
+        Model.DefaultValueFactory = _ => ct || sisr ? "relu-ffn" : "relu-mlp";
+        Lr.DefaultValueFactory = _ => ct || sisr ? 1e-2 : 1e-3;
+        Steps.DefaultValueFactory = _ => ct ? 500 : sisr ? 500 : 1000;
         Schedule.DefaultValueFactory = _ => ct ? "constant" : "cosine";
         if (ct)
         {
@@ -26,9 +26,19 @@ internal sealed class ImageRunOptions
             MuonLr.Description = "Muon learning rate (paper CT default 5e-2).";
             Steps.Description = "Training steps (paper 5000; CPU protocol 500).";
         }
+        if (sisr)
+        {
+            Lr.Description = "Adam learning rate, or Muon's auxiliary Adam (paper SISR default 1e-2).";
+            MuonLr.Description = "Muon learning rate (paper SISR default 0.1).";
+            Steps.Description = "Training steps (paper 2000; CPU protocol 500).";
+            Path.Description = "High-resolution PNG; the low-resolution target is its x4 antialiased bicubic downsampling ('generated' for the built-in test image).";
+        }
     }
 
-    public readonly Option<int> Projections = new("--projections") { Description = "CT: projections evenly over [0°, 180°).", DefaultValueFactory = _ => 100 };
+    public readonly Option<int> Projections = new("--projections") { Description = "CT: projections evenly over [0°, 180°] (both ends, as the paper's code).", DefaultValueFactory = _ => 100 };
+    public readonly Option<double?> NoiseTau = new("--noise-tau") { Description = "CT: add Poisson photon noise with this many photons per unit of sinogram (paper code 30) plus readout noise; default: noise-free." };
+    public readonly Option<double> NoiseReadout = new("--noise-readout") { Description = "CT: readout noise σ in photons, with --noise-tau (paper code 2).", DefaultValueFactory = _ => 2.0 };
+    public readonly Option<int> Scale = new("--scale") { Description = "SISR: downsampling factor of the low-resolution target (paper 4).", DefaultValueFactory = _ => 4 };
     public readonly Argument<string> Path = new("PATH") { Description = "PNG image to fit ('generated' for the built-in high-frequency test image)." };
     public readonly Option<string> Model = new("--model") { Description = "Architecture: " + string.Join(", ", FieldPresets.All.Select(a => a.Name + (a.Available ? "" : " (not yet)"))), DefaultValueFactory = _ => "relu-mlp" };
     public readonly Option<double> Lr = new("--lr") { Description = "Adam learning rate, or Muon's auxiliary Adam (paper image default 1e-3).", DefaultValueFactory = _ => 1e-3 };
@@ -62,7 +72,8 @@ internal sealed class ImageRunOptions
     public void AddTo(Command cmd)
     {
         cmd.Add(Path);
-        if (_task == "ct") cmd.Add(Projections);
+        if (_task == "ct") { cmd.Add(Projections); cmd.Add(NoiseTau); cmd.Add(NoiseReadout); }
+        if (_task == "sisr") cmd.Add(Scale);
         foreach (var o in new Option[] { Model, Lr, MuonLr, Omega, GaussA, WaveletSigma, Mapping, FfSigma, PeLevels, Steps, Hidden, Layers, Downsample, Crop, Gray, Inpaint, Seed, Chunk, EvalEvery, RankEvery, Schedule, Orthogonalizer, NsSteps, Ssim, Out, Overwrite, CheckpointEvery, Resume })
             cmd.Add(o);
     }
@@ -87,9 +98,12 @@ internal sealed class ImageRunOptions
         int steps = p.GetValue(Steps);
         if (steps < 0) throw new CliException($"--steps must be ≥ 0, got {steps}.", CliApp.Usage);
         string model = p.GetValue(Model)!;
-        bool ct = _task == "ct";
+        bool ct = _task == "ct", sisr = _task == "sisr";
         double lr = p.GetValue(Lr), muonLr = p.GetValue(MuonLr) ?? (ct ? 5e-2 : FieldPresets.DefaultMuonLearningRate(model));
         if (ct && p.GetValue(Projections) < 1) throw new CliException($"--projections must be ≥ 1, got {p.GetValue(Projections)}.", CliApp.Usage);
+        if (ct && p.GetValue(NoiseTau) is { } tau && !(tau > 0)) throw new CliException($"--noise-tau must be > 0, got {tau}.", CliApp.Usage);
+        if (ct && !(p.GetValue(NoiseReadout) >= 0)) throw new CliException($"--noise-readout must be ≥ 0, got {p.GetValue(NoiseReadout)}.", CliApp.Usage);
+        if (sisr && p.GetValue(Scale) < 2) throw new CliException($"--scale must be ≥ 2, got {p.GetValue(Scale)}.", CliApp.Usage);
         if (!(lr >= 0) || !(muonLr >= 0)) throw new CliException($"Learning rates must be ≥ 0, got --lr {lr}, --muon-lr {muonLr}.", CliApp.Usage);
         if (!OptimizerFactory.Names.Contains(optimizer)) throw new CliException($"Unknown optimizer '{optimizer}'; expected one of {string.Join(", ", OptimizerFactory.Names)}.", CliApp.Usage);
         int ds = p.GetValue(Downsample);
@@ -115,12 +129,15 @@ internal sealed class ImageRunOptions
         {
             Task = _task,
             Projections = p.GetValue(Projections),
+            NoiseTau = ct ? p.GetValue(NoiseTau) : null,
+            NoiseReadout = p.GetValue(NoiseReadout),
+            ScaleFactor = p.GetValue(Scale),
             ImagePath = image,
             Model = model,
             Field = new FieldOptions
             {
-                Hidden = p.GetValue(Hidden) ?? (ct ? 256 : null), Layers = p.GetValue(Layers) ?? (ct ? 5 : null),
-                Mapping = p.GetValue(Mapping) ?? (ct ? 64 : null), FourierSigma = p.GetValue(FfSigma) ?? (ct ? 4 : null),
+                Hidden = p.GetValue(Hidden) ?? (ct || sisr ? 256 : null), Layers = p.GetValue(Layers) ?? (ct ? 5 : sisr ? 4 : null),
+                Mapping = p.GetValue(Mapping) ?? (ct ? 64 : sisr ? 128 : null), FourierSigma = p.GetValue(FfSigma) ?? (ct ? 4 : sisr ? 10 : null),
                 PeLevels = p.GetValue(PeLevels), Omega = List(p.GetValue(Omega), "--omega"), GaussianA = List(p.GetValue(GaussA), "--gauss-a"),
                 WaveletSigma = List(p.GetValue(WaveletSigma), "--wavelet-sigma"),
             },

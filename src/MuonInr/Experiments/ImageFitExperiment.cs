@@ -6,6 +6,7 @@ using MuonInr.Metrics;
 using MuonInr.Nn;
 using MuonInr.Signals;
 using MuonInr.Tensors;
+using System.Text.Json.Serialization;
 
 namespace MuonInr.Experiments;
 
@@ -24,12 +25,21 @@ public sealed record RunSummary
     public double MuonLearningRate { get; init; } = double.NaN;
     /// <summary>Steps run.</summary>
     public int Steps { get; init; }
-    /// <summary>Final PSNR (dB) over the evaluated pixels (held-out ones when inpainting).</summary>
-    public double Psnr { get; init; }
-    /// <summary>Final SSIM of the whole image.</summary>
-    public double Ssim { get; init; }
+    /// <summary>Final PSNR (dB) over the evaluated pixels (held-out ones when inpainting); images, CT, SISR.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? Psnr { get; init; }
+    /// <summary>Final SSIM of the whole image; images, CT, SISR.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? Ssim { get; init; }
     /// <summary>SSIM definition used.</summary>
-    public string SsimVariant { get; init; } = "";
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? SsimVariant { get; init; }
+    /// <summary>Audio: final SNR in dB over every sample (held-out ones when inpainting).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? Snr { get; init; }
+    /// <summary>Audio: final scale-invariant SNR in dB (zero-mean, per channel, averaged).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? SiSnr { get; init; }
     /// <summary>Training seconds per step (evaluation excluded).</summary>
     public double SecondsPerStep { get; init; }
     /// <summary>Final stable rank of every Linear weight, input to output.</summary>
@@ -128,22 +138,35 @@ public static class ImageFitExperiment
             (train, held) = signal.InpaintingSplit(frac, o.Seed + 1);
             trainCoords = Rows(coords, train); trainTargets = Rows(targets, train);
         }
-        if (o.Task is not ("image" or "ct")) throw new ArgumentException($"Unknown task '{o.Task}'; expected image or ct.");
-        bool ct = o.Task == "ct";
-        RadonTransform? radon = null;
-        Tensor? sinogram = null;
-        float[]? fbp = null;
-        if (ct)
+        if (o.Task is not ("image" or "ct" or "sisr")) throw new ArgumentException($"Unknown task '{o.Task}'; expected image, ct or sisr.");
+        if (o.Task != "image" && o.InpaintFraction is not null) throw new ArgumentException($"Inpainting does not apply to {o.Task}.");
+        ILinearOperator? forward = null;
+        Tensor? measurements = null;
+        float[]? baseline = null;
+        string? baselineName = null, baselineLabel = null;
+        if (o.Task == "ct")
         {
             if (o.Projections < 1) throw new ArgumentException($"CT needs at least one projection, got {o.Projections}.");
-            if (o.InpaintFraction is not null) throw new ArgumentException("Inpainting does not apply to CT.");
-            radon = new RadonTransform(signal.Height, signal.Width, RadonTransform.EvenAngles(o.Projections));
-            sinogram = Tensor.Zeros(o.Projections, signal.Width).Escape();
-            radon.Apply(signal.Pixels, sinogram.Span);
-            fbp = FilteredBackProjection.Reconstruct(radon, sinogram.Span);
+            var radon = new RadonTransform(signal.Height, signal.Width, RadonTransform.LinspaceAngles(o.Projections));
+            measurements = Tensor.Zeros(o.Projections, signal.Width).Escape();
+            radon.Apply(signal.Pixels, measurements.Span);
+            if (o.NoiseTau is { } tau) MeasurementNoise.Apply(measurements.Span, tau, o.NoiseReadout, o.Seed + 2);
+            baseline = FilteredBackProjection.Reconstruct(radon, measurements.Span);
+            (forward, baselineName, baselineLabel) = (radon, "filtered back-projection", "FBP");
         }
-        using var regression = ct ? null : new RegressionObjective(trainCoords, trainTargets, o.Chunk);
-        ITrainingObjective objective = ct ? new OperatorObjective(coords, radon!, sinogram!) : regression!;
+        else if (o.Task == "sisr")
+        {
+            int s = o.ScaleFactor, lh = signal.Height / Math.Max(1, s), lw = signal.Width / Math.Max(1, s);
+            if (s < 2 || lh < 1 || lw < 1)
+                throw new ArgumentException($"Super-resolution needs a scale factor ≥ 2 and an image of at least that size, got x{s} on {signal.Height}x{signal.Width}.");
+            var down = ImageResampler.BicubicAntialiased(signal.Height, signal.Width, lh, lw, signal.Channels);
+            measurements = Tensor.Zeros(lh * lw, signal.Channels).Escape();
+            down.Apply(signal.Pixels, measurements.Span);
+            baseline = ImageResampler.Bicubic(lh, lw, signal.Height, signal.Width, signal.Channels).Apply(measurements.Span);
+            (forward, baselineName, baselineLabel) = (down, $"bicubic x{s} upsampling", "bicubic");
+        }
+        using var regression = forward is null ? new RegressionObjective(trainCoords, trainTargets, o.Chunk) : null;
+        ITrainingObjective objective = forward is null ? regression! : new OperatorObjective(coords, forward, measurements!);
         if (train is not null) { trainCoords.Dispose(); trainTargets.Dispose(); }
 
         var opt = OptimizerFactory.Create(o.Optimizer, model, o.Steps);
@@ -206,6 +229,7 @@ public static class ImageFitExperiment
             : "";
         var summary = new RunSummary
         {
+            Task = o.Task,
             Model = o.Model,
             Optimizer = o.Optimizer.Name,
             LearningRate = o.Optimizer.LearningRate,
@@ -223,21 +247,20 @@ public static class ImageFitExperiment
             Routing = routing,
             Stopped = stopped,
         };
-        sinogram?.Dispose();
-        if (fbp is not null)
+        measurements?.Dispose();
+        if (baseline is not null)
         {
             summary = summary with
             {
-                Task = "ct",
-                Baseline = "filtered back-projection",
-                BaselinePsnr = ImageQuality.Psnr(fbp, signal.Pixels),
-                BaselineSsim = signal.Height >= 11 && signal.Width >= 11 ? ImageQuality.Ssim(fbp, signal.Pixels, signal.Height, signal.Width, 1, o.SsimVariant) : double.NaN,
+                Baseline = baselineName,
+                BaselinePsnr = ImageQuality.Psnr(baseline, signal.Pixels),
+                BaselineSsim = signal.Height >= 11 && signal.Width >= 11 ? ImageQuality.Ssim(baseline, signal.Pixels, signal.Height, signal.Width, signal.Channels, o.SsimVariant) : double.NaN,
             };
         }
         return new ImageFitResult
         {
             Summary = summary, History = history, Target = signal, Prediction = prediction, Options = o,
-            Baselines = fbp is null ? [] : [("FBP", fbp)],
+            Baselines = baseline is null ? [] : [(baselineLabel!, baseline)],
         };
     }
 

@@ -6,10 +6,20 @@ namespace MuonInr.Experiments;
 /// <summary>Everything that defines an image-fitting run (written to config.json).</summary>
 public sealed record ImageFitOptions
 {
-    /// <summary>"image" (fit the pixels) or "ct" (fit the image through the Radon transform of its sinogram).</summary>
+    /// <summary>
+    /// "image" (fit the pixels), "ct" (fit the image through the Radon transform of its sinogram) or
+    /// "sisr" (fit the high-resolution image through the x<see cref="ScaleFactor"/> antialiased bicubic
+    /// downsampler against the low-resolution image).
+    /// </summary>
     public string Task { get; init; } = "image";
-    /// <summary>CT: projections evenly over [0°, 180°).</summary>
+    /// <summary>CT: projections evenly over [0°, 180°] (both ends, as the paper's code).</summary>
     public int Projections { get; init; } = 100;
+    /// <summary>CT: photons per unit of sinogram for Poisson measurement noise; null = noise-free measurements.</summary>
+    public double? NoiseTau { get; init; }
+    /// <summary>CT: readout noise σ in photons (used with <see cref="NoiseTau"/>; paper code default 2).</summary>
+    public double NoiseReadout { get; init; } = 2;
+    /// <summary>SISR: downsampling factor between the high-resolution image and its low-resolution target.</summary>
+    public int ScaleFactor { get; init; } = 4;
     /// <summary>PNG to fit; null fits the generated high-frequency test image.</summary>
     public string? ImagePath { get; init; }
     /// <summary>Size (height = width·2/3) of the generated test image when no path is given.</summary>

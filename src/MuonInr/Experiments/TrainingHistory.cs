@@ -24,6 +24,9 @@ public sealed class TrainingHistory
     /// <summary>Metric rows in step order.</summary>
     public List<MetricRow> Metrics { get; } = [];
 
+    /// <summary>What the quality column of <see cref="Metrics"/> holds: "psnr" (images, CT, SISR) or "snr" (audio), both in dB.</summary>
+    public string MetricName { get; set; } = "psnr";
+
     /// <summary>Rank rows in step order, every layer per evaluated step.</summary>
     public List<RankRow> Ranks { get; } = [];
 

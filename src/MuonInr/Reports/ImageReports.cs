@@ -52,7 +52,7 @@ public static class ImageReports
             runs.Select(r => (IReadOnlyList<string>)[
                 r.Label, r.Result.Summary.Optimizer, r.Result.Summary.LearningRate.ToString("G3", Ci),
                 double.IsNaN(r.Result.Summary.MuonLearningRate) ? "-" : r.Result.Summary.MuonLearningRate.ToString("G3", Ci),
-                r.Result.Summary.Psnr.ToString("F2", Ci), r.Result.Summary.Ssim.ToString("F3", Ci), r.Result.Summary.SecondsPerStep.ToString("F3", Ci),
+                r.Result.Summary.Psnr?.ToString("F2", Ci) ?? "-", r.Result.Summary.Ssim?.ToString("F3", Ci) ?? "-", r.Result.Summary.SecondsPerStep.ToString("F3", Ci),
                 string.Join(" / ", r.Result.Summary.StableRanks.Select(v => v.ToString("F1", Ci)))]));
         report.Heading("Images").Images(
             [("ground truth | " + string.Join(" | ", runs.Select(r => r.Label).Concat(first.Baselines.Select(b => b.Label))) + " | error maps ×4 in the same order", strip)]);
@@ -103,8 +103,8 @@ public static class ImageReports
     {
         yield return ("model", s.Model);
         yield return ("optimizer", s.Optimizer + (s.Routing.Length > 0 ? $" (Muon on {s.Routing})" : ""));
-        yield return ("PSNR", s.Psnr.ToString("F2", Ci) + " dB");
-        yield return ($"SSIM ({s.SsimVariant})", s.Ssim.ToString("F4", Ci));
+        yield return ("PSNR", s.Psnr?.ToString("F2", Ci) + " dB");
+        yield return ($"SSIM ({s.SsimVariant})", s.Ssim?.ToString("F4", Ci) ?? "-");
         yield return ("steps", s.Steps.ToString(Ci));
         yield return ("seconds per step", s.SecondsPerStep.ToString("F4", Ci) + $" (GEMM: {s.Gemm})");
         yield return ("stable ranks at start", string.Join(" / ", s.InitialStableRanks.Select(v => v.ToString("F1", Ci))));
@@ -121,6 +121,11 @@ public static class ImageReports
     {
         ["task"] = o.Task,
         ["projections"] = o.Task == "ct" ? o.Projections : null,
+        ["angles"] = o.Task == "ct" ? "linspace(0, 180, projections)" : null,
+        ["noise_tau"] = o.Task == "ct" ? o.NoiseTau : null,
+        ["noise_readout"] = o.Task == "ct" && o.NoiseTau is not null ? o.NoiseReadout : null,
+        ["scale_factor"] = o.Task == "sisr" ? o.ScaleFactor : null,
+        ["degradation"] = o.Task == "sisr" ? "bicubic, antialias (torch interpolate semantics)" : null,
         ["image"] = o.ImagePath ?? "generated",
         ["model"] = o.Model,
         ["hidden"] = o.Field.Hidden,
@@ -155,7 +160,7 @@ public static class ImageReports
 
     private static string Prefix(string label) => label.Length > 0 ? label + " " : "";
 
-    private static SvgLineChart LossChart(IReadOnlyList<(string Label, TrainingHistory H)> runs)
+    internal static SvgLineChart LossChart(IReadOnlyList<(string Label, TrainingHistory H)> runs)
     {
         var chart = new SvgLineChart { Title = "Training loss (MSE)", XLabel = "step", YLabel = "loss", LogY = true };
         for (int i = 0; i < runs.Count; i++)
@@ -166,18 +171,18 @@ public static class ImageReports
         return chart;
     }
 
-    private static SvgLineChart PsnrChart(IReadOnlyList<(string Label, TrainingHistory H)> runs)
+    internal static SvgLineChart PsnrChart(IReadOnlyList<(string Label, TrainingHistory H)> runs, string metric = "PSNR")
     {
-        var chart = new SvgLineChart { Title = "PSNR", XLabel = "step", YLabel = "dB" };
+        var chart = new SvgLineChart { Title = metric, XLabel = "step", YLabel = "dB" };
         for (int i = 0; i < runs.Count; i++)
         {
             var m = runs[i].H.Metrics;
-            chart.Series.Add(new ChartSeries(Prefix(runs[i].Label) + "PSNR", m.Select(r => (double)r.Step).ToList(), m.Select(r => r.Psnr).ToList(), Color: SvgLineChart.ColorAt(i)));
+            chart.Series.Add(new ChartSeries(Prefix(runs[i].Label) + metric, m.Select(r => (double)r.Step).ToList(), m.Select(r => r.Psnr).ToList(), Color: SvgLineChart.ColorAt(i)));
         }
         return chart;
     }
 
-    private static SvgLineChart RankChart(IReadOnlyList<(string Label, TrainingHistory H)> runs)
+    internal static SvgLineChart RankChart(IReadOnlyList<(string Label, TrainingHistory H)> runs)
     {
         var chart = new SvgLineChart { Title = "Stable rank per layer", XLabel = "step", YLabel = "stable rank", Height = 360 };
         for (int i = 0; i < runs.Count; i++)
@@ -187,7 +192,7 @@ public static class ImageReports
         return chart;
     }
 
-    private static SvgLineChart SpectraChart(IReadOnlyList<(string Label, TrainingHistory H)> runs)
+    internal static SvgLineChart SpectraChart(IReadOnlyList<(string Label, TrainingHistory H)> runs)
     {
         var chart = new SvgLineChart { Title = "Final singular values", XLabel = "index", YLabel = "σ", LogY = true, Height = 360 };
         for (int i = 0; i < runs.Count; i++)

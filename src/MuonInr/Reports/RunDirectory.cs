@@ -68,11 +68,11 @@ public sealed class RunDirectory
     /// <summary>Writes an object as JSON.</summary>
     public void WriteJson<T>(string name, T value) => WriteText(name, JsonSerializer.Serialize(value, Json) + "\n");
 
-    /// <summary>metrics.csv: step, loss, psnr, lr, elapsed seconds.</summary>
+    /// <summary>metrics.csv: step, loss, psnr (audio: snr), lr, elapsed seconds.</summary>
     public void WriteMetrics(TrainingHistory history, string name = "metrics.csv")
     {
         var ci = CultureInfo.InvariantCulture;
-        var sb = new StringBuilder("step,loss,psnr,learning_rate,elapsed_seconds\n");
+        var sb = new StringBuilder($"step,loss,{history.MetricName},learning_rate,elapsed_seconds\n");
         foreach (var m in history.Metrics)
             sb.Append(ci, $"{m.Step},{m.Loss:R},{m.Psnr:R},{m.LearningRate:R},{m.ElapsedSeconds:R}\n");
         WriteText(name, sb.ToString());

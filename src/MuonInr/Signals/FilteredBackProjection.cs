@@ -7,6 +7,8 @@ namespace MuonInr.Signals;
 /// Filtered back-projection, the classical CT baseline: each projection is filtered with the ramp
 /// (Ram-Lak) filter |ω| in the Fourier domain (zero-padded to a power of two ≥ 2·width), then
 /// back-projected with the adjoint of the same <see cref="RadonTransform"/> and scaled by π / (2·angles).
+/// When the angles run over [0°, 180°] with both ends (the paper's linspace), the two end projections are
+/// mirror images of the same line integrals: each gets half weight and the scale is π / (2·(angles − 1)).
 /// </summary>
 public static class FilteredBackProjection
 {
@@ -33,9 +35,15 @@ public static class FilteredBackProjection
             Fourier.Inverse(buf, FourierOptions.Matlab);
             for (int x = 0; x < w; x++) filtered[a * w + x] = (float)buf[x].Real;
         }
+        double effective = angles;
+        if (angles > 1 && radon.Angles[0] == 0 && radon.Angles[^1] == 180)
+        {
+            effective = angles - 1;
+            for (int x = 0; x < w; x++) { filtered[x] *= 0.5f; filtered[(angles - 1) * w + x] *= 0.5f; }
+        }
         var image = new float[radon.InputLength];
         radon.ApplyAdjoint(filtered, image);
-        float scale = (float)(Math.PI / (2 * angles));
+        float scale = (float)(Math.PI / (2 * effective));
         for (int i = 0; i < image.Length; i++) image[i] *= scale;
         return image;
     }

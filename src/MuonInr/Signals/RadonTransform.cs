@@ -30,6 +30,12 @@ public sealed class RadonTransform : ILinearOperator
     /// <summary><paramref name="count"/> angles evenly over [0°, 180°) (PAPER.md: "evenly over 0..180°", endpoint excluded as 180° duplicates 0°).</summary>
     public static double[] EvenAngles(int count) => Enumerable.Range(0, count).Select(i => 180.0 * i / count).ToArray();
 
+    /// <summary>
+    /// <paramref name="count"/> angles evenly over [0°, 180°] with both ends, as the paper's code
+    /// (torch.linspace(0, 180, count)); the CT task's default. One angle gives [0°].
+    /// </summary>
+    public static double[] LinspaceAngles(int count) => Enumerable.Range(0, count).Select(i => count == 1 ? 0.0 : 180.0 * i / (count - 1)).ToArray();
+
     /// <summary>Image rows.</summary>
     public int Height { get; }
     /// <summary>Image columns (= detector bins).</summary>

@@ -58,4 +58,28 @@ public static class TestPatterns
             }
         return p;
     }
+
+    /// <summary>
+    /// The audio test signal: mono, <paramref name="seconds"/> long at <paramref name="sampleRate"/> Hz, peak
+    /// below 0.9: a linear chirp from 100 Hz to 40 % of Nyquist, a 220 Hz tone with eight harmonics and
+    /// vibrato, and a decaying click every 125 ms, so it has wide-band content and sharp transients.
+    /// </summary>
+    public static float[] AudioComposite(int sampleRate = 16000, double seconds = 1.0)
+    {
+        int n = Math.Max(1, (int)Math.Round(sampleRate * seconds));
+        double f1 = 0.4 * sampleRate / 2;
+        var x = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            double t = i / (double)sampleRate;
+            double chirp = Math.Sin(2 * Math.PI * (100 * t + (f1 - 100) * t * t / (2 * seconds)));
+            double vib = 220 * t + 3 * Math.Sin(2 * Math.PI * 5 * t) / (2 * Math.PI * 5) * 5;
+            double tone = 0;
+            for (int k = 1; k <= 8; k++) tone += Math.Sin(2 * Math.PI * k * vib) / k;
+            double sinceClick = t % 0.125;
+            double click = Math.Exp(-sinceClick * 400) * Math.Sin(2 * Math.PI * 3000 * sinceClick);
+            x[i] = (float)(0.3 * chirp + 0.12 * tone + 0.3 * click);
+        }
+        return x;
+    }
 }

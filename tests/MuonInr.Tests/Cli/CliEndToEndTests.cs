@@ -117,6 +117,89 @@ public class CliEndToEndTests : IDisposable
     }
 
     [Fact]
+    public void Fit_ct_with_measurement_noise_records_it()
+    {
+        string png = Path.Combine(_dir, "phantom2.png");
+        var px = new float[20 * 20];
+        for (int i = 0; i < px.Length; i++) px[i] = (i % 20 - 10) * (i % 20 - 10) + (i / 20 - 10) * (i / 20 - 10) < 36 ? 0.9f : 0.2f;
+        Png.Write(png, PngImage.FromFloat(px, 20, 20, 1));
+        string outDir = Path.Combine(_dir, "ctn");
+        var (code, _, _) = Run("fit", "ct", png, "--projections", "9", "--steps", "3", "--hidden", "16", "--mapping", "8", "--noise-tau", "30", "--out", outDir);
+        Assert.Equal(0, code);
+        var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "config.json"))).RootElement;
+        Assert.Equal(30, config.GetProperty("noise_tau").GetDouble());
+        Assert.Equal(2, config.GetProperty("noise_readout").GetDouble());
+        Assert.Equal(2, Run("fit", "ct", png, "--noise-tau", "-1", "--out", Path.Combine(_dir, "ctn2")).Code);
+    }
+
+    [Fact]
+    public void Fit_sisr_trains_through_the_downsampler_and_reports_bicubic()
+    {
+        string png = Path.Combine(_dir, "hr.png");
+        Png.Write(png, PngImage.FromFloat(MuonInr.Signals.TestPatterns.HighFrequencyComposite(32, 40), 40, 32, 3));
+        string outDir = Path.Combine(_dir, "sisr");
+        var (code, stdout, _) = Run("fit", "sisr", png, "--steps", "6", "--hidden", "16", "--mapping", "8", "--optimizer", "muon", "--out", outDir);
+        Assert.Equal(0, code);
+        Assert.Contains("bicubic x4 upsampling", stdout);
+        var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json"))).RootElement;
+        Assert.Equal("sisr", summary.GetProperty("task").GetString());
+        Assert.Equal("relu-ffn", summary.GetProperty("model").GetString());
+        Assert.Equal(4, summary.GetProperty("stable_ranks").GetArrayLength());
+        foreach (var key in new[] { "psnr", "ssim", "baseline_psnr", "baseline_ssim" })
+            Assert.True(double.IsFinite(summary.GetProperty(key).GetDouble()), key);
+        var recon = Png.Read(Path.Combine(outDir, "reconstruction.png"));
+        Assert.Equal((40, 32), (recon.Width, recon.Height)); // evaluated on the high-resolution grid
+        AssertWellFormed(File.ReadAllText(Path.Combine(outDir, "report.html")));
+        var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "config.json"))).RootElement;
+        Assert.Equal(4, config.GetProperty("scale_factor").GetInt32());
+        Assert.Equal(2, Run("fit", "sisr", png, "--scale", "1", "--out", Path.Combine(_dir, "sisr1")).Code);
+        Assert.Equal(2, Run("fit", "sisr", png, "--scale", "64", "--out", Path.Combine(_dir, "sisr2")).Code);
+    }
+
+    [Fact]
+    public void Fit_audio_writes_a_complete_run_directory_with_a_wav()
+    {
+        string wav = Path.Combine(_dir, "clip.wav");
+        var samples = MuonInr.Signals.TestPatterns.AudioComposite(8000, 0.5);
+        var stereo = new float[samples.Length * 2];
+        for (int i = 0; i < samples.Length; i++) { stereo[2 * i] = samples[i]; stereo[2 * i + 1] = -0.5f * samples[i]; }
+        Wav.Write(wav, new WavAudio(stereo, 2, 8000, WavSampleFormat.Pcm16), WavSampleFormat.Pcm16);
+        string outDir = Path.Combine(_dir, "audio");
+        var (code, stdout, _) = Run("fit", "audio", wav, "--start", "0.1", "--seconds", "0.25", "--steps", "6", "--hidden", "16", "--eval-every", "3", "--rank-every", "3", "--out", outDir);
+        Assert.Equal(0, code);
+        Assert.Contains("SI-SNR", stdout);
+        foreach (var f in new[] { "config.json", "metrics.csv", "ranks.csv", "summary.json", "reconstruction.wav", "spectrogram.png", "report.html" })
+            Assert.True(File.Exists(Path.Combine(outDir, f)), $"missing {f}");
+        var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json"))).RootElement;
+        Assert.Equal("audio", summary.GetProperty("task").GetString());
+        Assert.Equal("siren", summary.GetProperty("model").GetString());
+        Assert.True(double.IsFinite(summary.GetProperty("snr").GetDouble()));
+        Assert.True(double.IsFinite(summary.GetProperty("si_snr").GetDouble()));
+        Assert.False(summary.TryGetProperty("psnr", out _));
+        Assert.Equal(5, summary.GetProperty("stable_ranks").GetArrayLength());
+        Assert.Equal("step,loss,snr,learning_rate,elapsed_seconds", File.ReadAllLines(Path.Combine(outDir, "metrics.csv"))[0]);
+        var recon = Wav.Read(Path.Combine(outDir, "reconstruction.wav"));
+        Assert.Equal((2, 8000, 2000), (recon.Channels, recon.SampleRate, recon.Frames));
+        AssertWellFormed(File.ReadAllText(Path.Combine(outDir, "report.html")));
+        var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "config.json"))).RootElement;
+        Assert.Equal(100, config.GetProperty("time_scale").GetDouble());
+
+        var cmp = Run("compare", "audio", "generated", "--seconds", "0.05", "--steps", "2", "--hidden", "8", "--model", "relu-ffn", "--mapping", "8", "--layers", "3", "--out", Path.Combine(_dir, "acmp"));
+        Assert.Equal(0, cmp.Code);
+        Assert.Contains("SI-SNR", cmp.Out);
+        AssertWellFormed(File.ReadAllText(Path.Combine(_dir, "acmp", "report.html")));
+
+        string corrupt = Path.Combine(_dir, "corrupt.wav");
+        File.WriteAllBytes(corrupt, "RIFF\u0010\0\0\0WAVEfmt "u8.ToArray());
+        var bad = Run("fit", "audio", corrupt, "--steps", "1", "--out", Path.Combine(_dir, "a2"));
+        Assert.Equal(1, bad.Code);
+        Assert.StartsWith("error:", bad.Err);
+        Assert.Equal(1, Run("fit", "audio", Path.Combine(_dir, "missing.wav"), "--out", Path.Combine(_dir, "a3")).Code);
+        Assert.Equal(2, Run("fit", "audio", wav, "--start", "5", "--steps", "1", "--out", Path.Combine(_dir, "a4")).Code);
+        Assert.Equal(2, Run("fit", "audio", wav, "--seconds", "0", "--out", Path.Combine(_dir, "a5")).Code);
+    }
+
+    [Fact]
     public void Bad_input_gets_a_clear_message_and_exit_code()
     {
         var missing = Run("fit", "image", Path.Combine(_dir, "nope.png"), "--steps", "1");

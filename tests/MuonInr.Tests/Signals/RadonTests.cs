@@ -67,14 +67,16 @@ public class RadonTests
 
 public class FilteredBackProjectionTests
 {
-    [Fact]
-    public void Reconstructs_a_disk_phantom_with_the_right_scale()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Reconstructs_a_disk_phantom_with_the_right_scale(bool linspaceAngles)
     {
         int n = 64;
         var img = new float[n * n];
         for (int y = 0; y < n; y++) for (int x = 0; x < n; x++)
             img[y * n + x] = (x - 31.5) * (x - 31.5) + (y - 27.5) * (y - 27.5) < 15 * 15 ? 1f : (x - 40) * (x - 40) + (y - 44) * (y - 44) < 36 ? 0.5f : 0f;
-        var radon = new RadonTransform(n, n, RadonTransform.EvenAngles(180));
+        var radon = new RadonTransform(n, n, linspaceAngles ? RadonTransform.LinspaceAngles(181) : RadonTransform.EvenAngles(180));
         var sino = new float[radon.OutputLength];
         radon.Apply(img, sino);
         var rec = FilteredBackProjection.Reconstruct(radon, sino);
@@ -83,5 +85,12 @@ public class FilteredBackProjectionTests
         Assert.InRange(centre / count, 0.9, 1.1);
         double psnr = MuonInr.Metrics.ImageQuality.Psnr(rec, img);
         Assert.True(psnr > 20, $"FBP PSNR {psnr:F1} dB");
+    }
+
+    [Fact]
+    public void Linspace_angles_include_both_ends()
+    {
+        Assert.Equal([0.0, 45.0, 90.0, 135.0, 180.0], RadonTransform.LinspaceAngles(5));
+        Assert.Equal([0.0], RadonTransform.LinspaceAngles(1));
     }
 }

@@ -1,0 +1,153 @@
+using MuonInr.Analysis;
+using MuonInr.Fields;
+using MuonInr.IO;
+using MuonInr.Metrics;
+using MuonInr.Signals;
+using MuonInr.Tensors;
+
+namespace MuonInr.Experiments;
+
+/// <summary>Result of an audio fit: the summary, the history, the signal and the prediction.</summary>
+public sealed class AudioFitResult
+{
+    /// <summary>Final numbers (snr, si_snr).</summary>
+    public required RunSummary Summary { get; init; }
+    /// <summary>Metrics (SNR over time) and ranks.</summary>
+    public required TrainingHistory History { get; init; }
+    /// <summary>The target signal.</summary>
+    public required AudioSignal Target { get; init; }
+    /// <summary>The prediction [frames, channels] (unclamped).</summary>
+    public required float[] Prediction { get; init; }
+    /// <summary>The resolved options.</summary>
+    public required AudioFitOptions Options { get; init; }
+}
+
+/// <summary>Fits an INR to a sound clip (the paper's audio task): t ↦ samples, SNR and SI-SNR, rank diagnostics.</summary>
+public static class AudioFitExperiment
+{
+    /// <summary>Loads the segment of <paramref name="o"/> (or the generated test signal, 1 s at 16 kHz).</summary>
+    public static AudioSignal LoadSignal(AudioFitOptions o)
+    {
+        double scale = o.TimeScale ?? AudioFitOptions.DefaultTimeScale(o.Model);
+        var wav = o.AudioPath is null
+            ? new WavAudio(TestPatterns.AudioComposite(), 1, 16000, WavSampleFormat.Float32)
+            : Wav.Read(o.AudioPath);
+        return AudioSignal.FromWav(wav, o.StartSeconds, o.Seconds, scale);
+    }
+
+    /// <summary>Runs the fit (see <see cref="ImageFitExperiment.Run"/> for progress, checkpoints and resume).</summary>
+    public static AudioFitResult Run(AudioFitOptions o, Action<TrainingProgress>? progress = null, string? checkpointDir = null, string? resumeFrom = null)
+    {
+        var signal = LoadSignal(o);
+        var rng = new Rng(o.Seed);
+        using var model = FieldPresets.Create(o.Model, 1, signal.Channels, o.Field, rng);
+        var layers = FieldPresets.LinearLayers(model);
+        using var coords = signal.Coordinates();
+        using var targets = signal.Targets();
+        int c = signal.Channels;
+
+        int[]? held = null;
+        Tensor trainCoords = coords, trainTargets = targets;
+        if (o.InpaintFraction is { } frac)
+        {
+            if (!(frac > 0 && frac <= 1)) throw new ArgumentException($"Inpainting fraction must be in (0, 1], got {frac}.");
+            var perm = new Rng(o.Seed + 1).Permutation(signal.Frames);
+            int n = (int)Math.Round(frac * signal.Frames);
+            var train = perm[..n]; held = perm[n..];
+            Array.Sort(train); Array.Sort(held);
+            trainCoords = Rows(coords, train); trainTargets = Rows(targets, train);
+        }
+        using var objective = new RegressionObjective(trainCoords, trainTargets, o.Chunk);
+        if (held is not null) { trainCoords.Dispose(); trainTargets.Dispose(); }
+
+        var opt = OptimizerFactory.Create(o.Optimizer, model, o.Steps);
+        var prediction = new float[signal.Samples.Length];
+        var history = new TrainingHistory { MetricName = "snr" };
+        double[] initialRanks = [];
+
+        double Quality()
+        {
+            ImageFitExperiment.Predict(model, coords, o.Chunk, prediction);
+            return held is null ? AudioQuality.Snr(prediction, signal.Samples) : HeldOutSnr(prediction, signal.Samples, held, c);
+        }
+        void RecordRanks(int step)
+        {
+            var ranks = new double[layers.Count];
+            for (int i = 0; i < layers.Count; i++)
+            {
+                var wgt = layers[i].Layer.Weight;
+                var s = Spectra.OfMatrix(wgt.Span, wgt.Dim(0), wgt.Dim(1));
+                ranks[i] = s.StableRank;
+                history.Ranks.Add(new RankRow(step, i, layers[i].Name + ".weight", s.StableRank, s.EffectiveRank, s.SpectralNorm, s.ConditionNumber));
+                if (step == o.Steps) history.FinalSpectra.Add((layers[i].Name + ".weight", s.SingularValues));
+            }
+            if (step == 0) initialRanks = ranks;
+        }
+
+        int startStep = 0;
+        if (resumeFrom is not null)
+        {
+            startStep = Checkpoints.Load(resumeFrom, model, opt.Optimizer);
+            if (startStep > o.Steps) throw new ArgumentException($"The checkpoint in '{resumeFrom}' is at step {startStep}, beyond --steps {o.Steps}.");
+            opt.Schedule.Reset(startStep);
+        }
+        var trainer = new Trainer(model, objective, opt, new TrainerOptions { Steps = o.Steps, EvalEvery = o.EvalEvery, RankEvery = o.RankEvery, CheckpointEvery = checkpointDir is null ? 0 : o.CheckpointEvery })
+        {
+            Evaluate = _ => Quality(),
+            RecordRanks = RecordRanks,
+            Progress = progress,
+            Checkpoint = step => Checkpoints.Save(checkpointDir!, model, opt.Optimizer, step),
+        };
+        string? stopped = null;
+        try { trainer.Run(startStep); }
+        catch (NonFiniteLossException e) { stopped = e.Message; }
+        history.Metrics.AddRange(trainer.History.Metrics);
+        if (history.FinalSpectra.Count == 0)
+            foreach (var (name, layer) in layers)
+                history.FinalSpectra.Add((name + ".weight", Spectra.OfMatrix(layer.Weight.Span, layer.Weight.Dim(0), layer.Weight.Dim(1)).SingularValues));
+
+        double snr = Quality();
+        double siSnr = 0;
+        for (int ch = 0; ch < c; ch++)
+            siSnr += AudioQuality.SiSnr(AudioSignal.Channel(prediction, c, ch), AudioSignal.Channel(signal.Samples, c, ch)) / c;
+        string routing = opt.Optimizer is MuonInr.Optim.MuonWithAuxAdam
+            ? string.Join(", ", opt.Optimizer.ParamGroups.Where(g => g.UseMuon).SelectMany(g => g.Parameters).Select(p => p.Name))
+            : "";
+        var summary = new RunSummary
+        {
+            Task = "audio",
+            Model = o.Model,
+            Optimizer = o.Optimizer.Name,
+            LearningRate = o.Optimizer.LearningRate,
+            MuonLearningRate = o.Optimizer.Name == "muon" ? o.Optimizer.MuonLearningRate : double.NaN,
+            Steps = trainer.StepsDone,
+            Snr = snr,
+            SiSnr = siSnr,
+            SecondsPerStep = trainer.TrainingSeconds / Math.Max(1, trainer.StepsDone),
+            StableRanks = layers.Select(l => Spectra.OfMatrix(l.Layer.Weight.Span, l.Layer.Weight.Dim(0), l.Layer.Weight.Dim(1)).StableRank).ToArray(),
+            InitialStableRanks = initialRanks,
+            Parameters = model.ParameterCount(),
+            Signal = $"{signal.Frames} frames x {c} ch at {signal.SampleRate} Hz ({signal.Frames / (double)signal.SampleRate:F3} s from {signal.StartFrame / (double)signal.SampleRate:F3} s), t in ±{signal.TimeScale:G4} over the clip",
+            Gemm = MuonInr.Kernels.Gemm.Provider.Name,
+            Routing = routing,
+            Stopped = stopped,
+        };
+        return new AudioFitResult { Summary = summary, History = history, Target = signal, Prediction = prediction, Options = o };
+    }
+
+    private static Tensor Rows(Tensor t, int[] rows)
+    {
+        int f = t.Dim(1);
+        var r = Tensor.Zeros(rows.Length, f).Escape();
+        for (int i = 0; i < rows.Length; i++) t.Span.Slice(rows[i] * f, f).CopyTo(r.Span.Slice(i * f, f));
+        return r;
+    }
+
+    private static double HeldOutSnr(float[] prediction, float[] target, int[] held, int channels)
+    {
+        double s = 0, e = 0;
+        foreach (int i in held)
+            for (int ch = 0; ch < channels; ch++) { double t = target[i * channels + ch], d = t - prediction[i * channels + ch]; s += t * t; e += d * d; }
+        return 10 * Math.Log10(s / e);
+    }
+}
