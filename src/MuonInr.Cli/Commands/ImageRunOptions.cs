@@ -48,7 +48,8 @@ internal sealed class ImageRunOptions
     public readonly Option<string?> WaveletSigma = new("--wavelet-sigma") { Description = "σ of the Gabor wavelet, one or per layer (default 10)." };
     public readonly Option<int?> Mapping = new("--mapping") { Description = "Fourier-feature frequencies (default 128)." };
     public readonly Option<double?> FfSigma = new("--ff-sigma") { Description = "σ of the Fourier-feature matrix B (default 10)." };
-    public readonly Option<int?> PeLevels = new("--pe-levels") { Description = "Positional-encoding frequency levels (default 10)." };
+    public readonly Option<int?> PeLevels = new("--pe-levels") { Description = "Positional-encoding frequency bands L/2 (default mapping/2 = 64, as the paper's code)." };
+    public readonly Option<bool> FinerBias = new("--finer-bias") { Description = "FINER: draw the first-layer bias from U(±1/√2) (the paper's optional init; off by default)." };
     public readonly Option<int> Steps = new("--steps") { Description = "Training steps (paper 5000; CPU protocols 1000).", DefaultValueFactory = _ => 1000 };
     public readonly Option<int?> Hidden = new("--hidden") { Description = "Hidden width (paper image default 300)." };
     public readonly Option<int?> Layers = new("--layers") { Description = "Number of Linear layers (paper image default 5)." };
@@ -74,7 +75,7 @@ internal sealed class ImageRunOptions
         cmd.Add(Path);
         if (_task == "ct") { cmd.Add(Projections); cmd.Add(NoiseTau); cmd.Add(NoiseReadout); }
         if (_task == "sisr") cmd.Add(Scale);
-        foreach (var o in new Option[] { Model, Lr, MuonLr, Omega, GaussA, WaveletSigma, Mapping, FfSigma, PeLevels, Steps, Hidden, Layers, Downsample, Crop, Gray, Inpaint, Seed, Chunk, EvalEvery, RankEvery, Schedule, Orthogonalizer, NsSteps, Ssim, Out, Overwrite, CheckpointEvery, Resume })
+        foreach (var o in new Option[] { Model, Lr, MuonLr, Omega, GaussA, WaveletSigma, Mapping, FfSigma, PeLevels, FinerBias, Steps, Hidden, Layers, Downsample, Crop, Gray, Inpaint, Seed, Chunk, EvalEvery, RankEvery, Schedule, Orthogonalizer, NsSteps, Ssim, Out, Overwrite, CheckpointEvery, Resume })
             cmd.Add(o);
     }
 
@@ -139,7 +140,7 @@ internal sealed class ImageRunOptions
                 Hidden = p.GetValue(Hidden) ?? (ct || sisr ? 256 : null), Layers = p.GetValue(Layers) ?? (ct ? 5 : sisr ? 4 : null),
                 Mapping = p.GetValue(Mapping) ?? (ct ? 64 : sisr ? 128 : null), FourierSigma = p.GetValue(FfSigma) ?? (ct ? 4 : sisr ? 10 : null),
                 PeLevels = p.GetValue(PeLevels), Omega = List(p.GetValue(Omega), "--omega"), GaussianA = List(p.GetValue(GaussA), "--gauss-a"),
-                WaveletSigma = List(p.GetValue(WaveletSigma), "--wavelet-sigma"),
+                WaveletSigma = List(p.GetValue(WaveletSigma), "--wavelet-sigma"), FinerFirstBias = p.GetValue(FinerBias),
             },
             Optimizer = new OptimizerOptions
             {

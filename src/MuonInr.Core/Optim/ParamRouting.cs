@@ -14,7 +14,9 @@ public sealed record ParamSplit(IReadOnlyList<(string Name, Parameter Parameter)
 
 /// <summary>
 /// Splits a model's parameters between Muon and the auxiliary Adam. The INR paper's rule
-/// (<see cref="Paper"/>): the weight matrices of the hidden <see cref="Linear"/> layers go to Muon; the
+/// (<see cref="Paper"/>): the weight matrices of the hidden <see cref="Linear"/> layers go to Muon (for a
+/// hidden <see cref="ComplexLinear"/>, its real and imaginary weights, each orthogonalized as a real
+/// matrix); the
 /// first and last Linear layers, every bias, and everything that is not a Linear weight (encodings,
 /// scalars) go to Adam — orthogonalizing a 2-wide input layer or a 3-wide output layer would only add
 /// noise. Optionally the first Linear layer also goes to Muon (for models whose input is a wide
@@ -36,14 +38,21 @@ public sealed class ParamRouting
     /// <summary>Splits <paramref name="model"/>'s parameters, in their registration order.</summary>
     public ParamSplit Split(Module model)
     {
-        // Index of each Linear weight among the model's Linear layers, in registration (= forward) order.
-        var linearWeights = model.NamedModules().Select(m => m.Module).OfType<Linear>().Select(l => (Parameter)l.Weight).ToList();
+        // Index of each weight matrix among the model's affine layers (Linear, or ComplexLinear whose real
+        // and imaginary weights share the layer's index), in registration (= forward) order.
+        var layers = model.NamedModules().Select(m => m.Module).Where(m => m is Linear or ComplexLinear).ToList();
+        int LayerOf(Parameter p) => layers.FindIndex(m => m switch
+        {
+            Linear l => ReferenceEquals(l.Weight, p),
+            ComplexLinear c => ReferenceEquals(c.WeightReal, p) || ReferenceEquals(c.WeightImaginary, p),
+            _ => false,
+        });
         var muon = new List<(string, Parameter)>();
         var adam = new List<(string, Parameter)>();
         foreach (var (name, p) in model.NamedParameters())
         {
-            int index = linearWeights.FindIndex(w => ReferenceEquals(w, p));
-            bool toMuon = _useMuon(name, p, index, linearWeights.Count);
+            int index = LayerOf(p);
+            bool toMuon = _useMuon(name, p, index, layers.Count);
             if (toMuon && p.Rank < 2)
                 throw new ArgumentException($"Routing sent parameter '{name}' of shape {MuonInr.Tensors.Tensor.ShapeString(p.Shape)} to Muon, which needs a matrix.");
             (toMuon ? muon : adam).Add((name, p));

@@ -41,7 +41,7 @@ public static class AudioFitExperiment
         var signal = LoadSignal(o);
         var rng = new Rng(o.Seed);
         using var model = FieldPresets.Create(o.Model, 1, signal.Channels, o.Field, rng);
-        var layers = FieldPresets.LinearLayers(model);
+        var layers = FieldPresets.RankLayers(model);
         using var coords = signal.Coordinates();
         using var targets = signal.Targets();
         int c = signal.Channels;
@@ -75,11 +75,10 @@ public static class AudioFitExperiment
             var ranks = new double[layers.Count];
             for (int i = 0; i < layers.Count; i++)
             {
-                var wgt = layers[i].Layer.Weight;
-                var s = Spectra.OfMatrix(wgt.Span, wgt.Dim(0), wgt.Dim(1));
+                var s = layers[i].Spectrum();
                 ranks[i] = s.StableRank;
-                history.Ranks.Add(new RankRow(step, i, layers[i].Name + ".weight", s.StableRank, s.EffectiveRank, s.SpectralNorm, s.ConditionNumber));
-                if (step == o.Steps) history.FinalSpectra.Add((layers[i].Name + ".weight", s.SingularValues));
+                history.Ranks.Add(new RankRow(step, i, layers[i].Name, s.StableRank, s.EffectiveRank, s.SpectralNorm, s.ConditionNumber));
+                if (step == o.Steps) history.FinalSpectra.Add((layers[i].Name, s.SingularValues));
             }
             if (step == 0) initialRanks = ranks;
         }
@@ -103,8 +102,8 @@ public static class AudioFitExperiment
         catch (NonFiniteLossException e) { stopped = e.Message; }
         history.Metrics.AddRange(trainer.History.Metrics);
         if (history.FinalSpectra.Count == 0)
-            foreach (var (name, layer) in layers)
-                history.FinalSpectra.Add((name + ".weight", Spectra.OfMatrix(layer.Weight.Span, layer.Weight.Dim(0), layer.Weight.Dim(1)).SingularValues));
+            foreach (var (name, spectrum) in layers)
+                history.FinalSpectra.Add((name, spectrum().SingularValues));
 
         double snr = Quality();
         double siSnr = 0;
@@ -124,7 +123,7 @@ public static class AudioFitExperiment
             Snr = snr,
             SiSnr = siSnr,
             SecondsPerStep = trainer.TrainingSeconds / Math.Max(1, trainer.StepsDone),
-            StableRanks = layers.Select(l => Spectra.OfMatrix(l.Layer.Weight.Span, l.Layer.Weight.Dim(0), l.Layer.Weight.Dim(1)).StableRank).ToArray(),
+            StableRanks = layers.Select(l => l.Spectrum().StableRank).ToArray(),
             InitialStableRanks = initialRanks,
             Parameters = model.ParameterCount(),
             Signal = $"{signal.Frames} frames x {c} ch at {signal.SampleRate} Hz ({signal.Frames / (double)signal.SampleRate:F3} s from {signal.StartFrame / (double)signal.SampleRate:F3} s), t in ±{signal.TimeScale:G4} over the clip",

@@ -127,7 +127,7 @@ public static class ImageFitExperiment
         var signal = LoadSignal(o);
         var rng = new Rng(o.Seed);
         using var model = FieldPresets.Create(o.Model, 2, signal.Channels, o.Field, rng);
-        var layers = FieldPresets.LinearLayers(model);
+        var layers = FieldPresets.RankLayers(model);
         using var coords = signal.Coordinates();
         using var targets = signal.Targets();
 
@@ -184,11 +184,10 @@ public static class ImageFitExperiment
             var ranks = new double[layers.Count];
             for (int i = 0; i < layers.Count; i++)
             {
-                var wgt = layers[i].Layer.Weight;
-                var s = Spectra.OfMatrix(wgt.Span, wgt.Dim(0), wgt.Dim(1));
+                var s = layers[i].Spectrum();
                 ranks[i] = s.StableRank;
-                history.Ranks.Add(new RankRow(step, i, layers[i].Name + ".weight", s.StableRank, s.EffectiveRank, s.SpectralNorm, s.ConditionNumber));
-                if (step == o.Steps) history.FinalSpectra.Add((layers[i].Name + ".weight", s.SingularValues));
+                history.Ranks.Add(new RankRow(step, i, layers[i].Name, s.StableRank, s.EffectiveRank, s.SpectralNorm, s.ConditionNumber));
+                if (step == o.Steps) history.FinalSpectra.Add((layers[i].Name, s.SingularValues));
             }
             if (step == 0) initialRanks = ranks;
         }
@@ -215,15 +214,15 @@ public static class ImageFitExperiment
         if (history.FinalSpectra.Count == 0)
         {
             // Stopped early: record the spectra of the parameters that were kept.
-            foreach (var (name, layer) in layers)
-                history.FinalSpectra.Add((name + ".weight", Spectra.OfMatrix(layer.Weight.Span, layer.Weight.Dim(0), layer.Weight.Dim(1)).SingularValues));
+            foreach (var (name, spectrum) in layers)
+                history.FinalSpectra.Add((name, spectrum().SingularValues));
         }
         Predict(model, coords, o.Chunk, prediction);
         double psnr = held is null ? ImageQuality.Psnr(prediction, signal.Pixels) : HeldOutPsnr(prediction, signal.Pixels, held, signal.Channels);
         double ssim = signal.Height >= 11 && signal.Width >= 11
             ? ImageQuality.Ssim(prediction, signal.Pixels, signal.Height, signal.Width, signal.Channels, o.SsimVariant)
             : double.NaN;
-        var finalRanks = layers.Select(l => Spectra.OfMatrix(l.Layer.Weight.Span, l.Layer.Weight.Dim(0), l.Layer.Weight.Dim(1)).StableRank).ToArray();
+        var finalRanks = layers.Select(l => l.Spectrum().StableRank).ToArray();
         string routing = opt.Optimizer is MuonInr.Optim.MuonWithAuxAdam
             ? string.Join(", ", opt.Optimizer.ParamGroups.Where(g => g.UseMuon).SelectMany(g => g.Parameters).Select(p => p.Name))
             : "";

@@ -1,3 +1,4 @@
+using MuonInr.Kernels;
 using MuonInr.Autograd;
 using MuonInr.Nn;
 using MuonInr.Tensors;
@@ -40,39 +41,30 @@ public sealed class FourierFeatures : Module
 }
 
 /// <summary>
-/// NeRF positional encoding: for every coordinate p and k = 0 … levels−1, [sin(2ᵏ π p), cos(2ᵏ π p)]
-/// (all sines, then all cosines). PAPER.md gives "k &lt; L/2"; we take L/2 = <see cref="Levels"/> frequency
-/// levels (default 10, NeRF's choice for positions) and do not append the raw input.
-/// x [N, in] → [N, 2·in·levels].
+/// NeRF positional encoding as the paper's code computes it: for every input coordinate p (input-major)
+/// and k = 0 … bands−1, [sin(2ᵏ π p), cos(2ᵏ π p)] interleaved, no raw input. PAPER.md: "k &lt; L/2" with
+/// L = mapping (128 for images), so 64 bands by default; in float32 the bands above ~2²³ only alias,
+/// exactly as in PyTorch (<see cref="Ops.PositionalEncoding"/>). x [N, in] → [N, 2·in·bands].
 /// </summary>
 public sealed class PositionalEncoding : Module
 {
-    private readonly Tensor _freq;
-
     /// <summary>Creates the encoding.</summary>
-    public PositionalEncoding(int inFeatures, int levels = 10)
+    public PositionalEncoding(int inFeatures, int levels = 64)
     {
         if (levels <= 0) throw new ArgumentException($"Positional encoding needs at least one level, got {levels}.");
+        if (levels > InrEncodingKernels.MaxBands) throw new ArgumentException($"Positional encoding supports at most {InrEncodingKernels.MaxBands} bands, got {levels}.");
         InFeatures = inFeatures; Levels = levels;
-        // Frequency matrix F [in·levels, in]: row (k·in + i) has 2ᵏπ at column i, so x·Fᵀ lists every 2ᵏπ·p_i.
-        _freq = Tensor.Zeros(inFeatures * levels, inFeatures).Escape();
-        for (int k = 0; k < levels; k++)
-            for (int i = 0; i < inFeatures; i++) _freq[k * inFeatures + i, i] = (float)(Math.Pow(2, k) * Math.PI);
     }
 
     /// <summary>Input coordinates.</summary>
     public int InFeatures { get; }
-    /// <summary>Frequency levels.</summary>
+    /// <summary>Frequency bands (L/2).</summary>
     public int Levels { get; }
     /// <summary>Output features.</summary>
     public int OutFeatures => 2 * InFeatures * Levels;
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input)
-    {
-        var z = Ops.MatMul(input, _freq, transB: true);
-        return Ops.ConcatColumns(Ops.Sin(z), Ops.Cos(z));
-    }
+    public override Tensor Forward(Tensor input) => Ops.PositionalEncoding(input, Levels);
 }
 
 /// <summary>Activations of the INR architectures, applied after a Linear layer.</summary>

@@ -14,7 +14,7 @@ public sealed record FieldOptions
     public int? Mapping { get; init; }
     /// <summary>Fourier-feature σ of B (default 10).</summary>
     public double? FourierSigma { get; init; }
-    /// <summary>Positional-encoding frequency levels (default 10).</summary>
+    /// <summary>Positional-encoding frequency bands L/2 (default mapping/2 = 64, the paper's code with L = mapping).</summary>
     public int? PeLevels { get; init; }
     /// <summary>ω of sine-based activations: one value or one per activated layer (SIREN/FINER 40, WIRE 20).</summary>
     public double[]? Omega { get; init; }
@@ -22,7 +22,7 @@ public sealed record FieldOptions
     public double[]? GaussianA { get; init; }
     /// <summary>σ of the Gabor wavelet: one value or one per activated layer (default 10).</summary>
     public double[]? WaveletSigma { get; init; }
-    /// <summary>FINER's first-layer bias U(−1/√2, 1/√2) (default on).</summary>
+    /// <summary>FINER's first-layer bias U(−1/√2, 1/√2) (default off, as the paper's code; PyTorch's default bias otherwise).</summary>
     public bool? FinerFirstBias { get; init; }
 }
 
@@ -33,13 +33,13 @@ public static class FieldPresets
     public static readonly IReadOnlyList<(string Name, string Description, bool Available)> All =
     [
         ("relu-mlp", "Linear+ReLU stack, last Linear plain (5 layers x 300)", true),
-        ("relu-pe", "NeRF positional encoding (10 levels), then relu-mlp (4 layers)", true),
+        ("relu-pe", "NeRF positional encoding sin/cos(2^k π p), k < L/2 = mapping/2 = 64, then relu-mlp (4 layers)", true),
         ("relu-ffn", "Fourier features cos/sin(2π Bx), B ~ N(0, 10²), mapping 128, then relu-mlp (4 layers)", true),
         ("gauss-mlp", "Gaussian activation exp(−z²/(2a²)), a 0.0236", true),
         ("gauss-ffn", "Fourier features + Gaussian activations (4 layers)", true),
         ("siren", "sin(ω(Wx+b)), ω 40, SIREN initialisation", true),
-        ("finer", "sin(ω(|z|+1)z), ω 40, SIREN initialisation, first-layer bias U(±1/√2)", true),
-        ("wire", "complex Gabor wavelet exp(iωz − |σz|²) (not yet)", false),
+        ("finer", "sin(ω(|z|+1)z), ω 40, SIREN initialisation (first-layer bias U(±1/√2) optional)", true),
+        ("wire", "complex Gabor wavelet exp(iωz − |σz|²), ω 20, σ 10, complex hidden width hidden/√2, output = real part", true),
         ("wire-real", "real Gabor wavelet sin(ωz)·exp(−(σz)²), ω 20, σ 10", true),
     ];
 
@@ -63,6 +63,8 @@ public static class FieldPresets
         if (hidden <= 0) throw new ArgumentException($"Hidden width must be positive, got {hidden}.");
         if (layers < 2) throw new ArgumentException($"An MLP needs at least 2 Linear layers, got {layers}.");
         if (name == "relu-mlp") return ReluMlp(inFeatures, outFeatures, hidden, layers, rng);
+        if (name == "wire")
+            return new WireField(inFeatures, outFeatures, hidden, layers, PerLayer(options.Omega, 20, layers - 1, "omega"), PerLayer(options.WaveletSigma, 10, layers - 1, "sigma"), rng);
 
         Module? encoding = null;
         int width = inFeatures;
@@ -73,7 +75,7 @@ public static class FieldPresets
         }
         else if (name == "relu-pe")
         {
-            var pe = new PositionalEncoding(inFeatures, options.PeLevels ?? 10);
+            var pe = new PositionalEncoding(inFeatures, options.PeLevels ?? (options.Mapping ?? 128) / 2);
             encoding = pe; width = pe.OutFeatures;
         }
         var activation = name switch
@@ -104,7 +106,7 @@ public static class FieldPresets
                 // SIREN: first layer U(−1/in, 1/in); later layers U(±√(6/in)/ω) with the ω of the layer they feed from.
                 double bound = i == 0 ? 1.0 / fi : Math.Sqrt(6.0 / fi) / p[Math.Min(i - 1, activated - 1)];
                 rng.FillUniform(lin.Weight.Span, (float)-bound, (float)bound);
-                if (i == 0 && activation == FieldActivation.Finer && (options.FinerFirstBias ?? true) && lin.Bias is { } b)
+                if (i == 0 && activation == FieldActivation.Finer && (options.FinerFirstBias ?? false) && lin.Bias is { } b)
                     rng.FillUniform(b.Span, (float)(-1 / Math.Sqrt(2)), (float)(1 / Math.Sqrt(2)));
             }
             lins.Add(lin);
@@ -137,4 +139,26 @@ public static class FieldPresets
     /// <summary>The Linear layers of a model in forward order (for rank diagnostics and routing).</summary>
     public static IReadOnlyList<(string Name, Linear Layer)> LinearLayers(Module model)
         => model.NamedModules().Where(m => m.Module is Linear).Select(m => (m.Name, (Linear)m.Module)).ToList();
+
+    /// <summary>
+    /// The weight matrices to diagnose, in forward order: each Linear weight, and each complex weight
+    /// W = Wr + iWi of a <see cref="ComplexLinear"/> (its spectrum from the real block matrix, which holds
+    /// every singular value of W twice: stable and effective rank halved, each σ once).
+    /// </summary>
+    public static IReadOnlyList<(string Name, Func<MuonInr.Analysis.SpectralSummary> Spectrum)> RankLayers(Module model)
+    {
+        var list = new List<(string, Func<MuonInr.Analysis.SpectralSummary>)>();
+        foreach (var (name, m) in model.NamedModules())
+        {
+            if (m is Linear l)
+                list.Add((name + ".weight", () => MuonInr.Analysis.Spectra.OfMatrix(l.Weight.Span, l.Weight.Dim(0), l.Weight.Dim(1))));
+            else if (m is ComplexLinear c)
+                list.Add((name + ".weight (complex)", () =>
+                {
+                    var block = MuonInr.Analysis.Spectra.OfMatrix(c.BlockMatrix(), 2 * c.OutFeatures, 2 * c.InFeatures);
+                    return MuonInr.Analysis.SpectralSummary.FromSingularValues(block.SingularValues.Where((_, i) => i % 2 == 0));
+                }));
+        }
+        return list;
+    }
 }

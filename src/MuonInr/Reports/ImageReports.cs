@@ -136,6 +136,7 @@ public static class ImageReports
         ["omega"] = o.Field.Omega is null ? null : string.Join(",", o.Field.Omega),
         ["gauss_a"] = o.Field.GaussianA is null ? null : string.Join(",", o.Field.GaussianA),
         ["wavelet_sigma"] = o.Field.WaveletSigma is null ? null : string.Join(",", o.Field.WaveletSigma),
+        ["finer_first_bias"] = o.Model == "finer" ? o.Field.FinerFirstBias ?? false : null,
         ["optimizer"] = o.Optimizer.Name,
         ["lr"] = o.Optimizer.LearningRate,
         ["muon_lr"] = o.Optimizer.MuonLearningRate,

@@ -216,7 +216,8 @@ public class CliEndToEndTests : IDisposable
         Assert.Equal(2, usage.Code);
         Assert.Contains("Unknown optimizer", usage.Err);
         Assert.Equal(2, Run("fit", "image", "generated", "--steps", "abc").Code);
-        Assert.Equal(2, Run("fit", "image", "generated", "--model", "wire", "--steps", "1", "--out", Path.Combine(_dir, "r3")).Code);
+        Assert.Equal(2, Run("fit", "image", "generated", "--model", "wire2", "--steps", "1", "--out", Path.Combine(_dir, "r3")).Code);
+        Assert.Equal(0, Run("fit", "image", "generated", "--model", "wire", "--steps", "1", "--hidden", "8", "--layers", "3", "--out", Path.Combine(_dir, "r4")).Code);
     }
 
     [Fact]

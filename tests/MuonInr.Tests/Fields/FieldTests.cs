@@ -18,8 +18,9 @@ public class FieldTests
         var y = model.Forward(Tensor.Uniform(new Rng(2), -1, 1, 7, 2));
         Assert.Equal(new[] { 7, 3 }, y.ShapeArray);
         Assert.All(y.ToArray(), v => Assert.True(float.IsFinite(v)));
-        var layers = FieldPresets.LinearLayers(model);
+        var layers = FieldPresets.RankLayers(model);
         Assert.Equal(name is "relu-pe" or "relu-ffn" or "gauss-ffn" ? 4 : 5, layers.Count);
+        Assert.All(layers, l => Assert.True(l.Spectrum().StableRank >= 1));
     }
 
     [Fact]
@@ -38,7 +39,14 @@ public class FieldTests
                 Assert.InRange(w.Average(v => (double)v * v), bound * bound / 3 * 0.8, bound * bound / 3 * 1.2);
             }
             if (name == "finer")
-                Assert.True(model.Layers[0].Bias!.ToArray().Max(Math.Abs) > 0.5f, "FINER's first-layer bias spans ±1/√2");
+            {
+                // Optional (off by default, as the paper's code): first-layer bias U(±1/√2), whatever the input width.
+                var wide = (InrField)FieldPresets.Create(name, 16, 3, new FieldOptions { Hidden = 64, FinerFirstBias = true }, new Rng(3));
+                var b = wide.Layers[0].Bias!.ToArray();
+                Assert.True(b.Max(Math.Abs) > 0.5f && b.Max(Math.Abs) <= 1 / MathF.Sqrt(2), "FINER's first-layer bias spans ±1/√2");
+                var plain = (InrField)FieldPresets.Create(name, 16, 3, new FieldOptions { Hidden = 64 }, new Rng(3));
+                Assert.True(plain.Layers[0].Bias!.ToArray().Max(Math.Abs) <= 0.25f, "default: PyTorch's bias U(±1/√in), in = 16");
+            }
         }
     }
 
@@ -49,13 +57,14 @@ public class FieldTests
         using var scope = new TensorScope();
         var y = pe.Forward(Tensor.FromData([0.25f, -0.5f], 1, 2));
         Assert.Equal(12, y.Dim(1));
+        // The paper's code: input-major, [sin, cos] interleaved per band.
         float[] expected = new float[12];
         float[] p = [0.25f, -0.5f];
-        for (int k = 0; k < 3; k++)
-            for (int i = 0; i < 2; i++)
+        for (int i = 0; i < 2; i++)
+            for (int k = 0; k < 3; k++)
             {
-                expected[k * 2 + i] = MathF.Sin((float)(Math.Pow(2, k) * Math.PI) * p[i]);
-                expected[6 + k * 2 + i] = MathF.Cos((float)(Math.Pow(2, k) * Math.PI) * p[i]);
+                expected[i * 6 + 2 * k] = MathF.Sin((float)(Math.Pow(2, k) * Math.PI) * p[i]);
+                expected[i * 6 + 2 * k + 1] = MathF.Cos((float)(Math.Pow(2, k) * Math.PI) * p[i]);
             }
         for (int i = 0; i < 12; i++) Assert.Equal(expected[i], y[i], 1e-5f);
         var ff = new FourierFeatures(2, 5, 10, new Rng(4));
@@ -128,7 +137,73 @@ public class FieldTests
     public void Bad_names_and_parameter_counts_are_rejected_clearly()
     {
         Assert.Contains("Unknown model", Assert.Throws<ArgumentException>(() => FieldPresets.Create("mlp", 2, 3, new FieldOptions(), new Rng(1))).Message);
-        Assert.Contains("not implemented yet", Assert.Throws<NotSupportedException>(() => FieldPresets.Create("wire", 2, 3, new FieldOptions(), new Rng(1))).Message);
         Assert.Contains("one per activated layer (4)", Assert.Throws<ArgumentException>(() => FieldPresets.Create("siren", 2, 3, new FieldOptions { Omega = [1, 2] }, new Rng(1))).Message);
+    }
+
+    [Fact]
+    public void Relu_pe_defaults_to_half_the_mapping_as_bands()
+    {
+        var model = (InrField)FieldPresets.Create("relu-pe", 2, 3, new FieldOptions { Hidden = 8 }, new Rng(1));
+        Assert.Equal(64, ((PositionalEncoding)model.Encoding!).Levels);
+        Assert.Equal(256, model.Layers[0].InFeatures); // 2 inputs x 2 x 64 bands
+        model = (InrField)FieldPresets.Create("relu-pe", 2, 3, new FieldOptions { Hidden = 8, Mapping = 20 }, new Rng(1));
+        Assert.Equal(10, ((PositionalEncoding)model.Encoding!).Levels);
+    }
+
+    [Fact]
+    public void Wire_matches_an_independent_complex_computation()
+    {
+        var model = (WireField)FieldPresets.Create("wire", 2, 3, new FieldOptions { Hidden = 8, Layers = 3, Omega = [3, 2], WaveletSigma = [1.5, 0.8] }, new Rng(4));
+        Assert.Equal(5, model.ComplexWidth); // ⌊8/√2⌋
+        Assert.Equal([5, 2], model.First.Weight.ShapeArray);
+        Assert.Equal([5, 5], model.ComplexLayers[0].WeightReal.ShapeArray);
+        Assert.Equal([3, 5], model.ComplexLayers[1].WeightImaginary.ShapeArray);
+        Assert.Null(model.ComplexLayers[1].BiasImaginary); // only the real part reaches the output
+        float[] xs = [0.3f, -0.7f, -0.1f, 0.45f];
+        using var scope = new TensorScope();
+        var y = model.Forward(Tensor.FromData(xs, 2, 2));
+        Assert.Equal([2, 3], y.ShapeArray);
+
+        static System.Numerics.Complex Gabor(System.Numerics.Complex z, double w, double s)
+            => System.Numerics.Complex.Exp(System.Numerics.Complex.ImaginaryOne * w * z - s * s * z.Magnitude * z.Magnitude);
+        for (int n = 0; n < 2; n++)
+        {
+            var h = new System.Numerics.Complex[5];
+            for (int o = 0; o < 5; o++)
+                h[o] = Gabor(model.First.Weight[o, 0] * xs[2 * n] + model.First.Weight[o, 1] * xs[2 * n + 1] + model.First.Bias![o], 3, 1.5);
+            var l1 = model.ComplexLayers[0];
+            var h2 = new System.Numerics.Complex[5];
+            for (int o = 0; o < 5; o++)
+            {
+                var z = new System.Numerics.Complex(l1.BiasReal[o], l1.BiasImaginary![o]);
+                for (int i = 0; i < 5; i++) z += new System.Numerics.Complex(l1.WeightReal[o, i], l1.WeightImaginary[o, i]) * h[i];
+                h2[o] = Gabor(z, 2, 0.8);
+            }
+            var l2 = model.ComplexLayers[1];
+            for (int o = 0; o < 3; o++)
+            {
+                var z = new System.Numerics.Complex(l2.BiasReal[o], 0);
+                for (int i = 0; i < 5; i++) z += new System.Numerics.Complex(l2.WeightReal[o, i], l2.WeightImaginary[o, i]) * h2[i];
+                Assert.Equal(z.Real, y[n, o], 1e-5);
+            }
+        }
+    }
+
+    [Fact]
+    public void Wire_hidden_complex_weights_go_to_muon_and_ranks_cover_every_layer()
+    {
+        var model = FieldPresets.Create("wire", 2, 3, new FieldOptions { Hidden = 16, Layers = 4 }, new Rng(2));
+        var split = MuonInr.Optim.ParamRouting.Paper().Split(model);
+        Assert.Equal(["layers1.weight_real", "layers1.weight_imag", "layers2.weight_real", "layers2.weight_imag"], split.Muon.Select(p => p.Name).ToArray());
+        var ranks = FieldPresets.RankLayers(model);
+        Assert.Equal(["layers0.weight", "layers1.weight (complex)", "layers2.weight (complex)", "layers3.weight (complex)"], ranks.Select(r => r.Name).ToArray());
+        // The complex spectrum is the block matrix's with each σ once: compare with an explicit complex SVD.
+        var c = ((WireField)model).ComplexLayers[0];
+        var m = MathNet.Numerics.LinearAlgebra.Matrix<System.Numerics.Complex>.Build.Dense(c.OutFeatures, c.InFeatures,
+            (r, k) => new System.Numerics.Complex(c.WeightReal[r, k], c.WeightImaginary[r, k]));
+        var expected = m.Svd(false).S.Select(v => v.Real).OrderDescending().ToArray();
+        var got = ranks[1].Spectrum().SingularValues;
+        Assert.Equal(expected.Length, got.Length);
+        for (int i = 0; i < got.Length; i++) Assert.Equal(expected[i], got[i], 4);
     }
 }
