@@ -214,7 +214,7 @@ internal static class DerivativeRules
             }
             case OpKind.Square: TensorPrimitives.Multiply(g, xs, g); TensorPrimitives.Multiply(g, 2f, g); break;
             case OpKind.Sqrt: for (int i = 0; i < g.Length; i++) g[i] *= 0.5f / ys[i]; break;
-            case OpKind.Abs: for (int i = 0; i < g.Length; i++) g[i] *= MathF.Sign(xs[i]); break;
+            case OpKind.Abs: for (int i = 0; i < g.Length; i++) g[i] *= xs[i] > 0 ? 1f : xs[i] < 0 ? -1f : xs[i] == 0 ? 0f : float.NaN; break; // NaN-safe sign
         }
         AddInto(x, g);
     }

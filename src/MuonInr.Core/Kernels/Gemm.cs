@@ -20,5 +20,19 @@ public static class Gemm
     public static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
         float beta, Span<float> c, int ldc)
-        => Provider.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    {
+        // Empty products (a layer with 0 rows, an empty batch) have nothing to compute; BLAS would reject
+        // their leading dimension 0. k = 0 leaves C = β·C.
+        if (m == 0 || n == 0) return;
+        if (k == 0)
+        {
+            for (int i = 0; i < m; i++)
+            {
+                var row = c.Slice(i * ldc, n);
+                if (beta == 0) row.Clear(); else TensorPrimitives.Multiply(row, beta, row);
+            }
+            return;
+        }
+        Provider.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    }
 }

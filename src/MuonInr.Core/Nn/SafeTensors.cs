@@ -112,6 +112,7 @@ public static class SafeTensors
                     foreach (var m in entry.Value.EnumerateObject()) metadata[m.Name] = m.Value.GetString() ?? "";
                     continue;
                 }
+                if (result.ContainsKey(entry.Name)) throw Corrupt(path, $"tensor '{entry.Name}' appears twice in the header");
                 string dtype = entry.Value.GetProperty("dtype").GetString() ?? "";
                 var shape = entry.Value.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()).ToArray();
                 var offs = entry.Value.GetProperty("data_offsets").EnumerateArray().Select(e => e.GetInt64()).ToArray();

@@ -20,8 +20,12 @@ public static class LionMath
             float c = b1 * mi + ob1 * gi;
             float pi = p[i];
             if (weightDecay != 0) pi *= decay;
-            p[i] = pi - flr * MathF.Sign(c);
+            p[i] = pi - flr * Sign(c);
             m[i] = b2 * mi + ob2 * gi;
         }
     }
+
+    // torch.sign: −1, 0 or +1, and NaN for NaN (MathF.Sign throws on NaN; a NaN gradient must show up as a
+    // NaN parameter and be caught by the non-finite-loss stop, not crash the optimizer).
+    private static float Sign(float v) => v > 0 ? 1f : v < 0 ? -1f : v == 0 ? 0f : float.NaN;
 }

@@ -4,9 +4,23 @@ namespace MuonInr.Tensors;
 
 public static partial class Ops
 {
-    /// <summary>Same data in a new shape with the same element count (a copy: MuonInr has no views).</summary>
+    /// <summary>
+    /// Same data in a new shape with the same element count (a copy: MuonInr has no views). One dimension
+    /// may be −1: it is inferred from the others, as in PyTorch.
+    /// </summary>
     public static Tensor Reshape(Tensor x, params int[] shape)
     {
+        int infer = Array.IndexOf(shape, -1);
+        if (infer >= 0)
+        {
+            if (Array.LastIndexOf(shape, -1) != infer) throw new ArgumentException($"Reshape: only one dimension can be −1, got {Tensor.ShapeString(shape)}.");
+            long known = 1;
+            for (int i = 0; i < shape.Length; i++) if (i != infer) known *= shape[i];
+            if (known <= 0 || x.Length % known != 0)
+                throw new ArgumentException($"Reshape: cannot view {Tensor.ShapeString(x.Shape)} ({x.Length} elements) as {Tensor.ShapeString(shape)}.");
+            shape = (int[])shape.Clone();
+            shape[infer] = (int)(x.Length / known);
+        }
         var s = Tensor.CheckedShape(shape, out int n);
         if (n != x.Length) throw new ArgumentException($"Reshape: cannot view {Tensor.ShapeString(x.Shape)} ({x.Length} elements) as {Tensor.ShapeString(shape)} ({n} elements).");
         var y = Tensor.Uninitialized(s);

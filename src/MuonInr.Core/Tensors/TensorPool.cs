@@ -34,6 +34,7 @@ public static class TensorPool
     public static float[] Rent(int length, bool clear = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
+        if (length == 0) { Interlocked.Increment(ref _rented); return []; } // the shared empty array: no allocation
         float[]? buffer = null;
         lock (Gate)
         {
@@ -48,7 +49,6 @@ public static class TensorPool
         {
             Interlocked.Increment(ref _allocated);
             // Pinned: native BLAS and unsafe kernels take raw pointers into tensor storage.
-            if (length == 0) return [];
             return clear ? GC.AllocateArray<float>(length, pinned: true) : GC.AllocateUninitializedArray<float>(length, pinned: true);
         }
         if (clear) Array.Clear(buffer);
