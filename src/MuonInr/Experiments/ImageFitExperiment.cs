@@ -166,7 +166,7 @@ public static class ImageFitExperiment
             (forward, baselineName, baselineLabel) = (down, $"bicubic x{s} upsampling", "bicubic");
         }
         using var regression = forward is null ? new RegressionObjective(trainCoords, trainTargets, o.Chunk) : null;
-        ITrainingObjective objective = forward is null ? regression! : new OperatorObjective(coords, forward, measurements!);
+        ITrainingObjective objective = forward is null ? regression! : new OperatorObjective(coords, forward, measurements!, o.Chunk);
         if (train is not null) { trainCoords.Dispose(); trainTargets.Dispose(); }
 
         var opt = OptimizerFactory.Create(o.Optimizer, model, o.Steps);
