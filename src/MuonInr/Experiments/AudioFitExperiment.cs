@@ -1,4 +1,3 @@
-using MuonInr.Analysis;
 using MuonInr.Fields;
 using MuonInr.IO;
 using MuonInr.Metrics;
@@ -41,7 +40,6 @@ public static class AudioFitExperiment
         var signal = LoadSignal(o);
         var rng = new Rng(o.Seed);
         using var model = FieldPresets.Create(o.Model, 1, signal.Channels, o.Field, rng);
-        var layers = FieldPresets.RankLayers(model);
         using var coords = signal.Coordinates();
         using var targets = signal.Targets();
         int c = signal.Channels;
@@ -55,63 +53,24 @@ public static class AudioFitExperiment
             int n = (int)Math.Round(frac * signal.Frames);
             var train = perm[..n]; held = perm[n..];
             Array.Sort(train); Array.Sort(held);
-            trainCoords = Rows(coords, train); trainTargets = Rows(targets, train);
+            trainCoords = FitSession.Rows(coords, train); trainTargets = FitSession.Rows(targets, train);
         }
         using var objective = new RegressionObjective(trainCoords, trainTargets, o.Chunk);
         if (held is not null) { trainCoords.Dispose(); trainTargets.Dispose(); }
 
-        var opt = OptimizerFactory.Create(o.Optimizer, model, o.Steps);
         var prediction = new float[signal.Samples.Length];
-        var history = new TrainingHistory { MetricName = "snr" };
-        double[] initialRanks = [];
-
         double Quality()
         {
             ImageFitExperiment.Predict(model, coords, o.Chunk, prediction);
             return held is null ? AudioQuality.Snr(prediction, signal.Samples) : HeldOutSnr(prediction, signal.Samples, held, c);
         }
-        void RecordRanks(int step)
-        {
-            var ranks = new double[layers.Count];
-            for (int i = 0; i < layers.Count; i++)
-            {
-                var s = layers[i].Spectrum();
-                ranks[i] = s.StableRank;
-                history.Ranks.Add(new RankRow(step, i, layers[i].Name, s.StableRank, s.EffectiveRank, s.SpectralNorm, s.ConditionNumber));
-                if (step == o.Steps) history.FinalSpectra.Add((layers[i].Name, s.SingularValues));
-            }
-            if (step == 0) initialRanks = ranks;
-        }
-
-        int startStep = 0;
-        if (resumeFrom is not null)
-        {
-            startStep = Checkpoints.Load(resumeFrom, model, opt.Optimizer);
-            if (startStep > o.Steps) throw new ArgumentException($"The checkpoint in '{resumeFrom}' is at step {startStep}, beyond --steps {o.Steps}.");
-            opt.Schedule.Reset(startStep);
-        }
-        var trainer = new Trainer(model, objective, opt, new TrainerOptions { Steps = o.Steps, EvalEvery = o.EvalEvery, RankEvery = o.RankEvery, CheckpointEvery = checkpointDir is null ? 0 : o.CheckpointEvery })
-        {
-            Evaluate = _ => Quality(),
-            RecordRanks = RecordRanks,
-            Progress = progress,
-            Checkpoint = step => Checkpoints.Save(checkpointDir!, model, opt.Optimizer, step),
-        };
-        string? stopped = null;
-        try { trainer.Run(startStep); }
-        catch (NonFiniteLossException e) { stopped = e.Message; }
-        history.Metrics.AddRange(trainer.History.Metrics);
-        if (history.FinalSpectra.Count == 0)
-            foreach (var (name, spectrum) in layers)
-                history.FinalSpectra.Add((name, spectrum().SingularValues));
-
+        var fit = FitSession.Run(model, objective, o.Optimizer,
+            new TrainerOptions { Steps = o.Steps, EvalEvery = o.EvalEvery, RankEvery = o.RankEvery, CheckpointEvery = o.CheckpointEvery },
+            Quality, "snr", progress, checkpointDir, resumeFrom);
         double snr = Quality();
         double siSnr = 0;
         for (int ch = 0; ch < c; ch++)
             siSnr += AudioQuality.SiSnr(AudioSignal.Channel(prediction, c, ch), AudioSignal.Channel(signal.Samples, c, ch)) / c;
-        string routing = opt.Optimizer is MuonInr.Optim.MuonWithAuxAdam
-            ? string.Join(", ", opt.Optimizer.ParamGroups.Where(g => g.UseMuon).SelectMany(g => g.Parameters).Select(p => p.Name))
-            : "";
         var summary = new RunSummary
         {
             Task = "audio",
@@ -119,27 +78,19 @@ public static class AudioFitExperiment
             Optimizer = o.Optimizer.Name,
             LearningRate = o.Optimizer.LearningRate,
             MuonLearningRate = o.Optimizer.Name == "muon" ? o.Optimizer.MuonLearningRate : double.NaN,
-            Steps = trainer.StepsDone,
+            Steps = fit.StepsDone,
             Snr = snr,
             SiSnr = siSnr,
-            SecondsPerStep = trainer.TrainingSeconds / Math.Max(1, trainer.StepsDone),
-            StableRanks = layers.Select(l => l.Spectrum().StableRank).ToArray(),
-            InitialStableRanks = initialRanks,
+            SecondsPerStep = fit.SecondsPerStep,
+            StableRanks = fit.FinalStableRanks,
+            InitialStableRanks = fit.InitialStableRanks,
             Parameters = model.ParameterCount(),
             Signal = $"{signal.Frames} frames x {c} ch at {signal.SampleRate} Hz ({signal.Frames / (double)signal.SampleRate:F3} s from {signal.StartFrame / (double)signal.SampleRate:F3} s), t in ±{signal.TimeScale:G4} over the clip",
             Gemm = MuonInr.Kernels.Gemm.Provider.Name,
-            Routing = routing,
-            Stopped = stopped,
+            Routing = fit.Routing,
+            Stopped = fit.Stopped,
         };
-        return new AudioFitResult { Summary = summary, History = history, Target = signal, Prediction = prediction, Options = o };
-    }
-
-    private static Tensor Rows(Tensor t, int[] rows)
-    {
-        int f = t.Dim(1);
-        var r = Tensor.Zeros(rows.Length, f).Escape();
-        for (int i = 0; i < rows.Length; i++) t.Span.Slice(rows[i] * f, f).CopyTo(r.Span.Slice(i * f, f));
-        return r;
+        return new AudioFitResult { Summary = summary, History = fit.History, Target = signal, Prediction = prediction, Options = o };
     }
 
     private static double HeldOutSnr(float[] prediction, float[] target, int[] held, int channels)

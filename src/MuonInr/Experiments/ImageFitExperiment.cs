@@ -1,4 +1,3 @@
-using MuonInr.Analysis;
 using MuonInr.Autograd;
 using MuonInr.Fields;
 using MuonInr.IO;
@@ -127,7 +126,6 @@ public static class ImageFitExperiment
         var signal = LoadSignal(o);
         var rng = new Rng(o.Seed);
         using var model = FieldPresets.Create(o.Model, 2, signal.Channels, o.Field, rng);
-        var layers = FieldPresets.RankLayers(model);
         using var coords = signal.Coordinates();
         using var targets = signal.Targets();
 
@@ -136,7 +134,7 @@ public static class ImageFitExperiment
         if (o.InpaintFraction is { } frac)
         {
             (train, held) = signal.InpaintingSplit(frac, o.Seed + 1);
-            trainCoords = Rows(coords, train); trainTargets = Rows(targets, train);
+            trainCoords = FitSession.Rows(coords, train); trainTargets = FitSession.Rows(targets, train);
         }
         if (o.Task is not ("image" or "ct" or "sisr")) throw new ArgumentException($"Unknown task '{o.Task}'; expected image, ct or sisr.");
         if (o.Task != "image" && o.InpaintFraction is not null) throw new ArgumentException($"Inpainting does not apply to {o.Task}.");
@@ -169,63 +167,19 @@ public static class ImageFitExperiment
         ITrainingObjective objective = forward is null ? regression! : new OperatorObjective(coords, forward, measurements!, o.Chunk);
         if (train is not null) { trainCoords.Dispose(); trainTargets.Dispose(); }
 
-        var opt = OptimizerFactory.Create(o.Optimizer, model, o.Steps);
         var prediction = new float[signal.Pixels.Length];
-        var history = new TrainingHistory();
-        double[] initialRanks = [];
-
-        double Evaluate(int step)
+        double Evaluate()
         {
             Predict(model, coords, o.Chunk, prediction);
             return held is null ? ImageQuality.Psnr(prediction, signal.Pixels) : HeldOutPsnr(prediction, signal.Pixels, held, signal.Channels);
         }
-        void RecordRanks(int step)
-        {
-            var ranks = new double[layers.Count];
-            for (int i = 0; i < layers.Count; i++)
-            {
-                var s = layers[i].Spectrum();
-                ranks[i] = s.StableRank;
-                history.Ranks.Add(new RankRow(step, i, layers[i].Name, s.StableRank, s.EffectiveRank, s.SpectralNorm, s.ConditionNumber));
-                if (step == o.Steps) history.FinalSpectra.Add((layers[i].Name, s.SingularValues));
-            }
-            if (step == 0) initialRanks = ranks;
-        }
-
-        int startStep = 0;
-        if (resumeFrom is not null)
-        {
-            startStep = Checkpoints.Load(resumeFrom, model, opt.Optimizer);
-            if (startStep > o.Steps)
-                throw new ArgumentException($"The checkpoint in '{resumeFrom}' is at step {startStep}, beyond --steps {o.Steps}.");
-            opt.Schedule.Reset(startStep);
-        }
-        var trainer = new Trainer(model, objective, opt, new TrainerOptions { Steps = o.Steps, EvalEvery = o.EvalEvery, RankEvery = o.RankEvery, CheckpointEvery = checkpointDir is null ? 0 : o.CheckpointEvery })
-        {
-            Evaluate = Evaluate,
-            RecordRanks = RecordRanks,
-            Progress = progress,
-            Checkpoint = step => Checkpoints.Save(checkpointDir!, model, opt.Optimizer, step),
-        };
-        string? stopped = null;
-        try { trainer.Run(startStep); }
-        catch (NonFiniteLossException e) { stopped = e.Message; }
-        history.Metrics.AddRange(trainer.History.Metrics);
-        if (history.FinalSpectra.Count == 0)
-        {
-            // Stopped early: record the spectra of the parameters that were kept.
-            foreach (var (name, spectrum) in layers)
-                history.FinalSpectra.Add((name, spectrum().SingularValues));
-        }
-        Predict(model, coords, o.Chunk, prediction);
-        double psnr = held is null ? ImageQuality.Psnr(prediction, signal.Pixels) : HeldOutPsnr(prediction, signal.Pixels, held, signal.Channels);
+        var fit = FitSession.Run(model, objective, o.Optimizer,
+            new TrainerOptions { Steps = o.Steps, EvalEvery = o.EvalEvery, RankEvery = o.RankEvery, CheckpointEvery = o.CheckpointEvery },
+            Evaluate, "psnr", progress, checkpointDir, resumeFrom);
+        double psnr = Evaluate();
         double ssim = signal.Height >= 11 && signal.Width >= 11
             ? ImageQuality.Ssim(prediction, signal.Pixels, signal.Height, signal.Width, signal.Channels, o.SsimVariant)
             : double.NaN;
-        var finalRanks = layers.Select(l => l.Spectrum().StableRank).ToArray();
-        string routing = opt.Optimizer is MuonInr.Optim.MuonWithAuxAdam
-            ? string.Join(", ", opt.Optimizer.ParamGroups.Where(g => g.UseMuon).SelectMany(g => g.Parameters).Select(p => p.Name))
-            : "";
         var summary = new RunSummary
         {
             Task = o.Task,
@@ -233,18 +187,18 @@ public static class ImageFitExperiment
             Optimizer = o.Optimizer.Name,
             LearningRate = o.Optimizer.LearningRate,
             MuonLearningRate = o.Optimizer.Name == "muon" ? o.Optimizer.MuonLearningRate : double.NaN,
-            Steps = trainer.StepsDone,
+            Steps = fit.StepsDone,
             Psnr = psnr,
             Ssim = ssim,
             SsimVariant = o.SsimVariant.ToString(),
-            SecondsPerStep = trainer.TrainingSeconds / Math.Max(1, trainer.StepsDone),
-            StableRanks = finalRanks,
-            InitialStableRanks = initialRanks,
+            SecondsPerStep = fit.SecondsPerStep,
+            StableRanks = fit.FinalStableRanks,
+            InitialStableRanks = fit.InitialStableRanks,
             Parameters = model.ParameterCount(),
             Signal = $"{signal.Height} x {signal.Width} x {signal.Channels}",
             Gemm = MuonInr.Kernels.Gemm.Provider.Name,
-            Routing = routing,
-            Stopped = stopped,
+            Routing = fit.Routing,
+            Stopped = fit.Stopped,
         };
         measurements?.Dispose();
         if (baseline is not null)
@@ -258,7 +212,7 @@ public static class ImageFitExperiment
         }
         return new ImageFitResult
         {
-            Summary = summary, History = history, Target = signal, Prediction = prediction, Options = o,
+            Summary = summary, History = fit.History, Target = signal, Prediction = prediction, Options = o,
             Baselines = baseline is null ? [] : [(baselineLabel!, baseline)],
         };
     }
@@ -276,14 +230,6 @@ public static class ImageFitExperiment
             var y = model.Forward(x);
             y.Span.CopyTo(output.AsSpan(start * y.Dim(1)));
         }
-    }
-
-    private static Tensor Rows(Tensor t, int[] rows)
-    {
-        int f = t.Dim(1);
-        var r = Tensor.Zeros(rows.Length, f).Escape();
-        for (int i = 0; i < rows.Length; i++) t.Span.Slice(rows[i] * f, f).CopyTo(r.Span.Slice(i * f, f));
-        return r;
     }
 
     private static double HeldOutPsnr(float[] prediction, float[] target, int[] held, int channels)
