@@ -67,36 +67,20 @@ public static class AudioReports
     }
 
     /// <summary>The options as a flat JSON-friendly object.</summary>
-    public static Dictionary<string, object?> Config(AudioFitOptions o) => new()
+    public static Dictionary<string, object?> Config(AudioFitOptions o) => RunConfig.WithModelAndOptimizer(new()
     {
         ["task"] = "audio",
         ["audio"] = o.AudioPath ?? "generated",
         ["start_seconds"] = o.StartSeconds,
         ["seconds"] = o.Seconds,
         ["time_scale"] = o.TimeScale ?? AudioFitOptions.DefaultTimeScale(o.Model),
-        ["model"] = o.Model,
-        ["hidden"] = o.Field.Hidden,
-        ["layers"] = o.Field.Layers,
-        ["mapping"] = o.Field.Mapping,
-        ["ff_sigma"] = o.Field.FourierSigma,
-        ["pe_levels"] = o.Field.PeLevels,
-        ["omega"] = o.Field.Omega is null ? null : string.Join(",", o.Field.Omega),
-        ["gauss_a"] = o.Field.GaussianA is null ? null : string.Join(",", o.Field.GaussianA),
-        ["wavelet_sigma"] = o.Field.WaveletSigma is null ? null : string.Join(",", o.Field.WaveletSigma),
-        ["optimizer"] = o.Optimizer.Name,
-        ["lr"] = o.Optimizer.LearningRate,
-        ["muon_lr"] = o.Optimizer.MuonLearningRate,
-        ["orthogonalizer"] = o.Optimizer.Orthogonalizer,
-        ["ns_steps"] = o.Optimizer.NsSteps,
-        ["schedule"] = o.Optimizer.Schedule,
-        ["eta_min"] = o.Optimizer.EtaMin,
         ["steps"] = o.Steps,
         ["inpaint_fraction"] = o.InpaintFraction,
         ["seed"] = o.Seed,
         ["chunk"] = o.Chunk,
         ["eval_every"] = o.EvalEvery,
         ["rank_every"] = o.RankEvery,
-    };
+    }, o.Model, o.Field, o.Optimizer);
 
     private static IEnumerable<(string, string)> SummaryRows(RunSummary s)
     {

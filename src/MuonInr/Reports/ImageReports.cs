@@ -117,7 +117,7 @@ public static class ImageReports
     }
 
     /// <summary>The options as a flat JSON-friendly object.</summary>
-    public static Dictionary<string, object?> Config(ImageFitOptions o) => new()
+    public static Dictionary<string, object?> Config(ImageFitOptions o) => RunConfig.WithModelAndOptimizer(new()
     {
         ["task"] = o.Task,
         ["projections"] = o.Task == "ct" ? o.Projections : null,
@@ -127,23 +127,6 @@ public static class ImageReports
         ["scale_factor"] = o.Task == "sisr" ? o.ScaleFactor : null,
         ["degradation"] = o.Task == "sisr" ? "bicubic, antialias (torch interpolate semantics)" : null,
         ["image"] = o.ImagePath ?? "generated",
-        ["model"] = o.Model,
-        ["hidden"] = o.Field.Hidden,
-        ["layers"] = o.Field.Layers,
-        ["mapping"] = o.Field.Mapping,
-        ["ff_sigma"] = o.Field.FourierSigma,
-        ["pe_levels"] = o.Field.PeLevels,
-        ["omega"] = o.Field.Omega is null ? null : string.Join(",", o.Field.Omega),
-        ["gauss_a"] = o.Field.GaussianA is null ? null : string.Join(",", o.Field.GaussianA),
-        ["wavelet_sigma"] = o.Field.WaveletSigma is null ? null : string.Join(",", o.Field.WaveletSigma),
-        ["finer_first_bias"] = o.Model == "finer" ? o.Field.FinerFirstBias ?? false : null,
-        ["optimizer"] = o.Optimizer.Name,
-        ["lr"] = o.Optimizer.LearningRate,
-        ["muon_lr"] = o.Optimizer.MuonLearningRate,
-        ["orthogonalizer"] = o.Optimizer.Orthogonalizer,
-        ["ns_steps"] = o.Optimizer.NsSteps,
-        ["schedule"] = o.Optimizer.Schedule,
-        ["eta_min"] = o.Optimizer.EtaMin,
         ["steps"] = o.Steps,
         ["downsample"] = o.Downsample,
         ["crop"] = o.Crop is { } c ? $"{c.Height}x{c.Width}" : null,
@@ -154,7 +137,7 @@ public static class ImageReports
         ["eval_every"] = o.EvalEvery,
         ["rank_every"] = o.RankEvery,
         ["ssim_variant"] = o.SsimVariant.ToString(),
-    };
+    }, o.Model, o.Field, o.Optimizer);
 
     private static IEnumerable<(string, string)> ConfigRows(ImageFitOptions o)
         => Config(o).Select(kv => (kv.Key, Convert.ToString(kv.Value, Ci) ?? "null"));
