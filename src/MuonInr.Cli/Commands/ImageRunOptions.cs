@@ -42,7 +42,7 @@ internal sealed class ImageRunOptions
     public readonly Argument<string> Path = new("PATH") { Description = "PNG image to fit ('generated' for the built-in high-frequency test image)." };
     public readonly Option<string> Model = new("--model") { Description = "Architecture: " + string.Join(", ", FieldPresets.All.Select(a => a.Name + (a.Available ? "" : " (not yet)"))), DefaultValueFactory = _ => "relu-mlp" };
     public readonly Option<double> Lr = new("--lr") { Description = "Adam learning rate, or Muon's auxiliary Adam (paper image default 1e-3).", DefaultValueFactory = _ => 1e-3 };
-    public readonly Option<double?> MuonLr = new("--muon-lr") { Description = "Muon learning rate for hidden matrices (default 0.1, the paper's image value; 0.01 for sine-based models)." };
+    public readonly Option<double?> MuonLr = new("--muon-lr") { Description = "Muon learning rate for hidden matrices (default per architecture, tuned on kodim01: 0.1 for ReLU nets, the paper's image value; 0.01 Gaussian and WIRE; 0.003 SIREN; 0.001 FINER)." };
     public readonly Option<string?> Omega = new("--omega") { Description = "ω of siren/finer/wire-real: one value or one per activated layer, comma-separated (default 40; WIRE 20)." };
     public readonly Option<string?> GaussA = new("--gauss-a") { Description = "a of the Gaussian activation, one or per layer (default 0.0236)." };
     public readonly Option<string?> WaveletSigma = new("--wavelet-sigma") { Description = "σ of the Gabor wavelet, one or per layer (default 10)." };
