@@ -48,11 +48,7 @@ public static class AudioFitExperiment
         Tensor trainCoords = coords, trainTargets = targets;
         if (o.InpaintFraction is { } frac)
         {
-            if (!(frac > 0 && frac <= 1)) throw new ArgumentException($"Inpainting fraction must be in (0, 1], got {frac}.");
-            var perm = new Rng(o.Seed + 1).Permutation(signal.Frames);
-            int n = (int)Math.Round(frac * signal.Frames);
-            var train = perm[..n]; held = perm[n..];
-            Array.Sort(train); Array.Sort(held);
+            (var train, held) = ImageSignal.SplitRows(signal.Frames, frac, o.Seed + 1);
             trainCoords = FitSession.Rows(coords, train); trainTargets = FitSession.Rows(targets, train);
         }
         using var objective = new RegressionObjective(trainCoords, trainTargets, o.Chunk);

@@ -83,19 +83,7 @@ public static class AudioReports
     }, o.Model, o.Field, o.Optimizer);
 
     private static IEnumerable<(string, string)> SummaryRows(RunSummary s)
-    {
-        yield return ("model", s.Model);
-        yield return ("optimizer", s.Optimizer + (s.Routing.Length > 0 ? $" (Muon on {s.Routing})" : ""));
-        yield return ("SNR", s.Snr?.ToString("F2", Ci) + " dB");
-        yield return ("SI-SNR", s.SiSnr?.ToString("F2", Ci) + " dB");
-        yield return ("steps", s.Steps.ToString(Ci));
-        yield return ("seconds per step", s.SecondsPerStep.ToString("F4", Ci) + $" (GEMM: {s.Gemm})");
-        yield return ("stable ranks at start", string.Join(" / ", s.InitialStableRanks.Select(v => v.ToString("F1", Ci))));
-        yield return ("stable ranks at end", string.Join(" / ", s.StableRanks.Select(v => v.ToString("F1", Ci))));
-        yield return ("parameters", s.Parameters.ToString(Ci));
-        yield return ("signal", s.Signal);
-        if (s.Stopped is not null) yield return ("stopped early", s.Stopped);
-    }
+        => RunConfig.SummaryRows(s, [("SNR", s.Snr?.ToString("F2", Ci) + " dB"), ("SI-SNR", s.SiSnr?.ToString("F2", Ci) + " dB")]);
 
     // Channel 0 over a 25 ms window in the middle of the segment: the waveform detail a listener hears.
     private static SvgLineChart WaveformChart(AudioSignal t, IReadOnlyList<(string Label, float[] Prediction)> runs)

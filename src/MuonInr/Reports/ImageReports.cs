@@ -101,19 +101,10 @@ public static class ImageReports
 
     private static IEnumerable<(string, string)> SummaryRows(RunSummary s)
     {
-        yield return ("model", s.Model);
-        yield return ("optimizer", s.Optimizer + (s.Routing.Length > 0 ? $" (Muon on {s.Routing})" : ""));
-        yield return ("PSNR", s.Psnr?.ToString("F2", Ci) + " dB");
-        yield return ($"SSIM ({s.SsimVariant})", s.Ssim?.ToString("F4", Ci) ?? "-");
-        yield return ("steps", s.Steps.ToString(Ci));
-        yield return ("seconds per step", s.SecondsPerStep.ToString("F4", Ci) + $" (GEMM: {s.Gemm})");
-        yield return ("stable ranks at start", string.Join(" / ", s.InitialStableRanks.Select(v => v.ToString("F1", Ci))));
-        yield return ("stable ranks at end", string.Join(" / ", s.StableRanks.Select(v => v.ToString("F1", Ci))));
-        yield return ("parameters", s.Parameters.ToString(Ci));
-        yield return ("signal", s.Signal);
+        var rows = new List<(string, string)> { ("PSNR", s.Psnr?.ToString("F2", Ci) + " dB"), ($"SSIM ({s.SsimVariant})", s.Ssim?.ToString("F4", Ci) ?? "-") };
         if (s.Baseline is not null)
-            yield return ($"baseline: {s.Baseline}", $"PSNR {s.BaselinePsnr?.ToString("F2", Ci)} dB, SSIM {s.BaselineSsim?.ToString("F4", Ci)}");
-        if (s.Stopped is not null) yield return ("stopped early", s.Stopped);
+            rows.Add(($"baseline: {s.Baseline}", $"PSNR {s.BaselinePsnr?.ToString("F2", Ci)} dB, SSIM {s.BaselineSsim?.ToString("F4", Ci)}"));
+        return RunConfig.SummaryRows(s, rows);
     }
 
     /// <summary>The options as a flat JSON-friendly object.</summary>

@@ -32,4 +32,20 @@ public static class RunConfig
             config[key] = value;
         return config;
     }
+
+    /// <summary>The rows of a run's "Result" table: model and optimizer, the task's <paramref name="metrics"/>, then steps, speed, ranks, size and any early stop.</summary>
+    public static IEnumerable<(string, string)> SummaryRows(RunSummary s, IEnumerable<(string, string)> metrics)
+    {
+        var ci = System.Globalization.CultureInfo.InvariantCulture;
+        yield return ("model", s.Model);
+        yield return ("optimizer", s.Optimizer + (s.Routing.Length > 0 ? $" (Muon on {s.Routing})" : ""));
+        foreach (var m in metrics) yield return m;
+        yield return ("steps", s.Steps.ToString(ci));
+        yield return ("seconds per step", s.SecondsPerStep.ToString("F4", ci) + $" (GEMM: {s.Gemm})");
+        yield return ("stable ranks at start", string.Join(" / ", s.InitialStableRanks.Select(v => v.ToString("F1", ci))));
+        yield return ("stable ranks at end", string.Join(" / ", s.StableRanks.Select(v => v.ToString("F1", ci))));
+        yield return ("parameters", s.Parameters.ToString(ci));
+        yield return ("signal", s.Signal);
+        if (s.Stopped is not null) yield return ("stopped early", s.Stopped);
+    }
 }
