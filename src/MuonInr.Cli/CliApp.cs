@@ -20,15 +20,25 @@ internal static class CliApp
         Recursive = true,
     };
 
-    public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    /// <summary>
+    /// Runs the command line <paramref name="args"/>. <paramref name="shouldStop"/> is asked after every
+    /// training step (the program passes the SIGINT/SIGTERM flag); <paramref name="quiet"/> drops progress bars.
+    /// </summary>
+    public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null, Func<bool>? shouldStop = null, bool quiet = false)
     {
         var output = stdout ?? Console.Out;
         var error = stderr ?? Console.Error;
+        var ctx = new CliContext(output, error, shouldStop ?? (() => false), quiet || stderr is not null);
         var root = new RootCommand("MuonInr: high-fidelity implicit neural representations with rank-preserving (Muon) optimizers.");
         root.Add(Blas);
-        root.Add(DemoCommand.Create(output));
-        root.Add(new Command("fit", "Fit an INR to a signal.") { ImageCommands.Fit(output), ImageCommands.Fit(output, "ct"), ImageCommands.Fit(output, "sisr"), AudioCommands.Fit(output) });
-        root.Add(new Command("compare", "Compare optimizers on the same signal and model.") { ImageCommands.Compare(output), ImageCommands.Compare(output, "ct"), ImageCommands.Compare(output, "sisr"), AudioCommands.Compare(output) });
+        root.Add(DemoCommand.Create(ctx));
+        var fit = new Command("fit", "Fit an INR to a signal: muoninr fit TASK DATA [options].");
+        var compare = new Command("compare", "Compare optimizers (and architectures) on one signal: muoninr compare TASK DATA [options].");
+        foreach (var task in MuonInr.Tasks.TaskRegistry.All) { fit.Add(TaskCommands.Fit(task, ctx)); compare.Add(TaskCommands.Compare(task, ctx)); }
+        root.Add(fit);
+        root.Add(compare);
+        root.Add(RunCommand.Create(ctx));
+        root.Add(PresetsCommand.Create(ctx));
         root.Add(BenchCommand.Create(output));
         // Our own handler below turns exceptions into one-line messages (no stack traces for users).
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
@@ -41,7 +51,7 @@ internal static class CliApp
                 error.WriteLine("Run 'muoninr --help' for usage.");
                 return Usage;
             }
-            ApplyGlobalOptions(parse);
+            ApplyGlobalOptions(parse, error);
             return parse.Invoke(config);
         }
         catch (CliException e)
@@ -49,7 +59,7 @@ internal static class CliApp
             error.WriteLine($"error: {e.Message}");
             return e.ExitCode;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or OutOfMemoryException or InvalidDataException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or OutOfMemoryException or InvalidDataException or InsufficientMemoryException)
         {
             error.WriteLine($"error: {e.Message}");
             return Failure;
@@ -61,17 +71,21 @@ internal static class CliApp
         }
     }
 
-    private static void ApplyGlobalOptions(ParseResult parse)
+    private static void ApplyGlobalOptions(ParseResult parse, TextWriter error)
     {
         var blas = parse.GetValue(Blas);
-        if (!string.IsNullOrWhiteSpace(blas))
+        if (blas is not null && string.IsNullOrWhiteSpace(blas)) throw new CliException("--blas takes auto, managed or native, got ''.", Usage);
+        try
         {
-            try { Gemm.Provider = GemmProviders.FromName(blas); }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or DllNotFoundException)
-            {
-                throw new CliException(e.Message, Usage);
-            }
+            if (!string.IsNullOrWhiteSpace(blas)) Gemm.Provider = GemmProviders.FromName(blas);
+            else _ = Gemm.Provider; // resolves MUONINR_BLAS now, so a bad value is reported here, not mid-run
         }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or DllNotFoundException or TypeInitializationException)
+        {
+            string message = (e as TypeInitializationException)?.InnerException?.Message ?? e.Message;
+            throw new CliException(blas is null ? $"MUONINR_BLAS: {message}" : $"--blas: {message}", Usage);
+        }
+        _ = error;
     }
 }
 

@@ -1,3 +1,4 @@
 using MuonInr.Cli;
 
-return CliApp.Run(args);
+StopSignal.Install();
+return CliApp.Run(args, shouldStop: () => StopSignal.Requested);

@@ -8,13 +8,13 @@ namespace MuonInr.Cli;
 /// A one-line live progress bar on the error stream: step, loss, PSNR, steps/s and ETA. On a terminal
 /// it redraws in place (at most ~10 times a second); when redirected it prints a line every 10%.
 /// </summary>
-internal sealed class ProgressBar(TextWriter writer, string label, bool interactive, string metric = "psnr")
+internal sealed class ProgressBar(TextWriter writer, string label, bool interactive)
 {
     private readonly Stopwatch _sinceDraw = Stopwatch.StartNew();
     private int _lastDecile = -1;
 
     /// <summary>A bar on stderr, interactive when stderr is a terminal.</summary>
-    public static ProgressBar ForConsole(string label, string metric = "psnr") => new(Console.Error, label, !Console.IsErrorRedirected, metric);
+    public static ProgressBar ForConsole(string label) => new(Console.Error, label, !Console.IsErrorRedirected);
 
     public void Report(TrainingProgress p)
     {
@@ -43,13 +43,15 @@ internal sealed class ProgressBar(TextWriter writer, string label, bool interact
         double eta = p.StepsPerSecond > 0 ? (p.TotalSteps - p.Step) / p.StepsPerSecond : double.NaN;
         string psnr = double.IsFinite(p.Psnr) ? $"{p.Psnr:F2} dB" : "--";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{label} [{new string('#', filled)}{new string('.', width - filled)}] {p.Step}/{p.TotalSteps} loss {p.Loss:E3} {metric} {psnr} {p.StepsPerSecond:F1} it/s ETA {FormatEta(eta)}");
+            $"{label} [{new string('#', filled)}{new string('.', width - filled)}] {p.Step}/{p.TotalSteps} loss {p.Loss:E3} {p.Metric} {psnr} {p.StepsPerSecond:F1} it/s ETA {FormatEta(eta)}");
     }
 
-    private static string FormatEta(double seconds)
+    internal static string FormatEta(double seconds)
     {
-        if (!double.IsFinite(seconds)) return "--:--";
+        if (!double.IsFinite(seconds) || seconds < 0) return "--:--";
+        if (seconds >= 100 * 86400) return ">100 days";
         var t = TimeSpan.FromSeconds(Math.Round(seconds));
+        if (t.TotalDays >= 1) return string.Create(CultureInfo.InvariantCulture, $"{(int)t.TotalDays}d {t.Hours:D2}h{t.Minutes:D2}m");
         return t.TotalHours >= 1 ? t.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : t.ToString(@"m\:ss", CultureInfo.InvariantCulture);
     }
 }

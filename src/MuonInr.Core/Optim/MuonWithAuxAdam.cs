@@ -41,9 +41,10 @@ public sealed class MuonWithAuxAdam : Optimizer
     /// <summary>
     /// The INR paper's setup for <paramref name="model"/>: <see cref="ParamRouting"/> splits it (hidden
     /// matrices → Muon at <paramref name="muonLr"/>, the rest → Adam at <paramref name="adamLr"/> with betas
-    /// (0.9, 0.999), eps 1e-10).
+    /// (0.9, 0.999), eps 1e-10). The learning rates have no defaults here: they depend on the task and the
+    /// architecture (MuonInr's presets table holds them).
     /// </summary>
-    public static MuonWithAuxAdam ForInr(Module model, double muonLr = 0.1, double adamLr = 1e-3, ParamRouting? routing = null,
+    public static MuonWithAuxAdam ForInr(Module model, double muonLr, double adamLr, ParamRouting? routing = null,
         IOrthogonalizer? orthogonalizer = null, double adamEps = 1e-10)
     {
         var split = (routing ?? ParamRouting.Paper()).Split(model);

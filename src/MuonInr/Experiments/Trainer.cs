@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MuonInr.Autograd;
 using MuonInr.Nn;
+using MuonInr.Tasks;
 using MuonInr.Tensors;
 
 namespace MuonInr.Experiments;
@@ -33,7 +34,8 @@ public interface ITrainingOptimizer
 /// <param name="Loss">Loss of the last step.</param>
 /// <param name="Psnr">Last evaluated PSNR (NaN before the first evaluation).</param>
 /// <param name="StepsPerSecond">Training speed so far.</param>
-public readonly record struct TrainingProgress(int Step, int TotalSteps, double Loss, double Psnr, double StepsPerSecond);
+/// <param name="Metric">Name of the quality metric in <paramref name="Psnr"/> ("psnr", "snr", …).</param>
+public readonly record struct TrainingProgress(int Step, int TotalSteps, double Loss, double Psnr, double StepsPerSecond, string Metric = "psnr");
 
 /// <summary>Thrown when the loss becomes NaN or infinite; the model holds the last good parameters.</summary>
 public sealed class NonFiniteLossException(int step, double loss)
@@ -79,6 +81,15 @@ public sealed class Trainer
     /// <summary>Called every <see cref="TrainerOptions.CheckpointEvery"/> steps.</summary>
     public Action<int>? Checkpoint { get; init; }
 
+    /// <summary>Asked after every step; true stops training cleanly at that step boundary (a signal, a deadline).</summary>
+    public Func<bool>? ShouldStop { get; init; }
+
+    /// <summary>Name of the quality metric <see cref="Evaluate"/> returns (for progress).</summary>
+    public string MetricName { get; init; } = "psnr";
+
+    /// <summary>Whether <see cref="ShouldStop"/> ended the run before its last step.</summary>
+    public bool Interrupted { get; private set; }
+
     /// <summary>The recorded history.</summary>
     public TrainingHistory History { get; } = new();
 
@@ -114,7 +125,15 @@ public sealed class Trainer
             }
             if (last || (_options.RankEvery > 0 && step % _options.RankEvery == 0)) RecordRanks?.Invoke(step);
             if (_options.CheckpointEvery > 0 && (step % _options.CheckpointEvery == 0 || last)) Checkpoint?.Invoke(step);
-            Progress?.Invoke(new TrainingProgress(step, total, loss, psnr, (step - startStep) / Math.Max(1e-9, TrainingSeconds)));
+            Progress?.Invoke(new TrainingProgress(step, total, loss, psnr, (step - startStep) / Math.Max(1e-9, TrainingSeconds), MetricName));
+            if (!last && ShouldStop?.Invoke() == true)
+            {
+                Interrupted = true;
+                if (step % _options.EvalEvery != 0)
+                    History.Metrics.Add(new MetricRow(step, loss, Evaluate?.Invoke(step) ?? double.NaN, _optimizer.LearningRate, TrainingSeconds));
+                RecordRanks?.Invoke(step);
+                break;
+            }
         }
     }
 

@@ -15,7 +15,7 @@ public sealed class InrField : Module
     private readonly double[] _p;
     private readonly double[] _sigma;
 
-    /// <summary>Assembles the field from its parts (see <see cref="FieldPresets.Create"/>).</summary>
+    /// <summary>Assembles the field from its parts (see <see cref="Architectures.Create"/>).</summary>
     public InrField(Module? encoding, IReadOnlyList<Linear> layers, FieldActivation activation, double[] parameters, double[] sigmas)
     {
         if (layers.Count < 1) throw new ArgumentException("A field needs at least one Linear layer.");

@@ -53,25 +53,4 @@ public sealed class ImageSignal
 
     /// <summary>Targets [H·W, channels]; outside any scope.</summary>
     public Tensor Targets() => Tensor.FromData(Pixels, PixelCount, Channels).Escape();
-
-    /// <summary>
-    /// A seeded random subset of <paramref name="fraction"/> of the pixels for inpainting: returns
-    /// (train, heldOut) pixel indices, each sorted ascending.
-    /// </summary>
-    public (int[] Train, int[] HeldOut) InpaintingSplit(double fraction, ulong seed) => SplitRows(PixelCount, fraction, seed);
-
-    /// <summary>
-    /// A seeded random subset of <paramref name="fraction"/> of <paramref name="count"/> rows (pixels,
-    /// audio frames): (train, heldOut) indices, each sorted ascending.
-    /// </summary>
-    public static (int[] Train, int[] HeldOut) SplitRows(int count, double fraction, ulong seed)
-    {
-        if (!(fraction > 0 && fraction <= 1))
-            throw new ArgumentOutOfRangeException(nameof(fraction), $"Inpainting fraction must be in (0, 1], got {fraction}.");
-        var perm = new Rng(seed).Permutation(count);
-        int n = (int)Math.Round(fraction * count);
-        var train = perm[..n]; var held = perm[n..];
-        Array.Sort(train); Array.Sort(held);
-        return (train, held);
-    }
 }

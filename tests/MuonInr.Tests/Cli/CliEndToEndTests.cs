@@ -43,8 +43,10 @@ public class CliEndToEndTests : IDisposable
         foreach (var f in new[] { "config.json", "metrics.csv", "ranks.csv", "summary.json", "reconstruction.png", "comparison.png", "report.html" })
             Assert.True(File.Exists(Path.Combine(outDir, f)), $"missing {f}");
         var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json"))).RootElement;
-        foreach (var key in new[] { "model", "optimizer", "steps", "psnr", "ssim", "ssim_variant", "seconds_per_step", "stable_ranks" })
+        foreach (var key in new[] { "status", "model", "optimizer", "steps", "metrics", "seconds_per_step", "stable_ranks" })
             Assert.True(summary.TryGetProperty(key, out _), $"summary.json lacks {key}");
+        Assert.True(double.IsFinite(summary.GetProperty("metrics").GetProperty("psnr").GetProperty("value").GetDouble()));
+        Assert.Contains("scikit-image", summary.GetProperty("metrics").GetProperty("ssim").GetProperty("convention").GetString());
         Assert.Equal(4, summary.GetProperty("stable_ranks").GetArrayLength());
         Assert.Equal(12, summary.GetProperty("steps").GetInt32());
         var metrics = File.ReadAllLines(Path.Combine(outDir, "metrics.csv"));
@@ -67,13 +69,13 @@ public class CliEndToEndTests : IDisposable
         string run = Path.Combine(_dir, "ck");
         Assert.Equal(0, Run("fit", "image", "generated", "--steps", "6", "--hidden", "8", "--layers", "3", "--checkpoint-every", "3", "--out", run).Code);
         foreach (var f in new[] { "model.safetensors", "optimizer.safetensors", "checkpoint.json" })
-            Assert.True(File.Exists(Path.Combine(run, f)), $"missing {f}");
+            Assert.True(File.Exists(Path.Combine(run, "checkpoint", f)), $"missing {f}");
         var missing = Run("fit", "image", "generated", "--steps", "6", "--out", Path.Combine(_dir, "x"), "--resume", Path.Combine(_dir, "nothing-here"));
         Assert.Equal(1, missing.Code);
         Assert.Contains("does not exist", missing.Err);
         var wrongModel = Run("fit", "image", "generated", "--steps", "6", "--hidden", "9", "--layers", "3", "--out", Path.Combine(_dir, "y"), "--resume", run);
         Assert.Equal(2, wrongModel.Code);
-        Assert.Contains("does not fit this model", wrongModel.Err);
+        Assert.Contains("model.hidden was 8, now 9", wrongModel.Err);
     }
 
     [Fact]
@@ -108,10 +110,12 @@ public class CliEndToEndTests : IDisposable
         Assert.Contains("filtered back-projection", stdout);
         var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json"))).RootElement;
         Assert.Equal("ct", summary.GetProperty("task").GetString());
-        Assert.True(double.IsFinite(summary.GetProperty("baseline_psnr").GetDouble()));
+        Assert.True(double.IsFinite(summary.GetProperty("baseline").GetProperty("metrics").GetProperty("psnr").GetProperty("value").GetDouble()));
+        Assert.Contains("clamped to [0, 1]", summary.GetProperty("metrics").GetProperty("psnr").GetProperty("convention").GetString());
         Assert.Equal("relu-ffn", summary.GetProperty("model").GetString());
         var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "config.json"))).RootElement;
-        Assert.Equal(12, config.GetProperty("projections").GetInt32());
+        Assert.Equal(12, config.GetProperty("options").GetProperty("projections").GetInt32());
+        Assert.Equal("cosine", config.GetProperty("optimizer").GetProperty("schedule").GetString());
         AssertWellFormed(File.ReadAllText(Path.Combine(outDir, "report.html")));
         Assert.Equal(2, Run("fit", "ct", png, "--projections", "0", "--out", Path.Combine(_dir, "ct0")).Code);
     }
@@ -127,8 +131,8 @@ public class CliEndToEndTests : IDisposable
         var (code, _, _) = Run("fit", "ct", png, "--projections", "9", "--steps", "3", "--hidden", "16", "--mapping", "8", "--noise-tau", "30", "--out", outDir);
         Assert.Equal(0, code);
         var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "config.json"))).RootElement;
-        Assert.Equal(30, config.GetProperty("noise_tau").GetDouble());
-        Assert.Equal(2, config.GetProperty("noise_readout").GetDouble());
+        Assert.Equal(30, config.GetProperty("options").GetProperty("noise_tau").GetDouble());
+        Assert.Equal(2, config.GetProperty("options").GetProperty("noise_readout").GetDouble());
         Assert.Equal(2, Run("fit", "ct", png, "--noise-tau", "-1", "--out", Path.Combine(_dir, "ctn2")).Code);
     }
 
@@ -145,13 +149,16 @@ public class CliEndToEndTests : IDisposable
         Assert.Equal("sisr", summary.GetProperty("task").GetString());
         Assert.Equal("relu-ffn", summary.GetProperty("model").GetString());
         Assert.Equal(4, summary.GetProperty("stable_ranks").GetArrayLength());
-        foreach (var key in new[] { "psnr", "ssim", "baseline_psnr", "baseline_ssim" })
-            Assert.True(double.IsFinite(summary.GetProperty(key).GetDouble()), key);
+        foreach (var key in new[] { "psnr", "ssim" })
+        {
+            Assert.True(double.IsFinite(summary.GetProperty("metrics").GetProperty(key).GetProperty("value").GetDouble()), key);
+            Assert.True(double.IsFinite(summary.GetProperty("baseline").GetProperty("metrics").GetProperty(key).GetProperty("value").GetDouble()), key);
+        }
         var recon = Png.Read(Path.Combine(outDir, "reconstruction.png"));
         Assert.Equal((40, 32), (recon.Width, recon.Height)); // evaluated on the high-resolution grid
         AssertWellFormed(File.ReadAllText(Path.Combine(outDir, "report.html")));
         var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "config.json"))).RootElement;
-        Assert.Equal(4, config.GetProperty("scale_factor").GetInt32());
+        Assert.Equal(4, config.GetProperty("options").GetProperty("scale").GetInt32());
         Assert.Equal(2, Run("fit", "sisr", png, "--scale", "1", "--out", Path.Combine(_dir, "sisr1")).Code);
         Assert.Equal(2, Run("fit", "sisr", png, "--scale", "64", "--out", Path.Combine(_dir, "sisr2")).Code);
     }
@@ -173,16 +180,16 @@ public class CliEndToEndTests : IDisposable
         var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json"))).RootElement;
         Assert.Equal("audio", summary.GetProperty("task").GetString());
         Assert.Equal("siren", summary.GetProperty("model").GetString());
-        Assert.True(double.IsFinite(summary.GetProperty("snr").GetDouble()));
-        Assert.True(double.IsFinite(summary.GetProperty("si_snr").GetDouble()));
-        Assert.False(summary.TryGetProperty("psnr", out _));
+        Assert.True(double.IsFinite(summary.GetProperty("metrics").GetProperty("snr").GetProperty("value").GetDouble()));
+        Assert.True(double.IsFinite(summary.GetProperty("metrics").GetProperty("si_snr").GetProperty("value").GetDouble()));
+        Assert.False(summary.GetProperty("metrics").TryGetProperty("psnr", out _));
         Assert.Equal(5, summary.GetProperty("stable_ranks").GetArrayLength());
         Assert.Equal("step,loss,snr,learning_rate,elapsed_seconds", File.ReadAllLines(Path.Combine(outDir, "metrics.csv"))[0]);
         var recon = Wav.Read(Path.Combine(outDir, "reconstruction.wav"));
         Assert.Equal((2, 8000, 2000), (recon.Channels, recon.SampleRate, recon.Frames));
         AssertWellFormed(File.ReadAllText(Path.Combine(outDir, "report.html")));
         var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "config.json"))).RootElement;
-        Assert.Equal(100, config.GetProperty("time_scale").GetDouble());
+        Assert.Equal(100, config.GetProperty("options").GetProperty("time_scale").GetDouble());
 
         var cmp = Run("compare", "audio", "generated", "--seconds", "0.05", "--steps", "2", "--hidden", "8", "--model", "relu-ffn", "--mapping", "8", "--layers", "3", "--out", Path.Combine(_dir, "acmp"));
         Assert.Equal(0, cmp.Code);
@@ -229,6 +236,7 @@ public class CliEndToEndTests : IDisposable
         Assert.Contains("Training stopped at step", stdout);
         var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json"))).RootElement;
         Assert.True(summary.GetProperty("steps").GetInt32() < 50);
-        Assert.True(double.IsFinite(summary.GetProperty("psnr").GetDouble()));
+        Assert.True(double.IsFinite(summary.GetProperty("metrics").GetProperty("psnr").GetProperty("value").GetDouble()));
+        Assert.Equal("diverged", summary.GetProperty("status").GetString());
     }
 }

@@ -2,23 +2,24 @@ using MuonInr.Autograd;
 using MuonInr.Fields;
 using MuonInr.Nn;
 using MuonInr.Tensors;
+using MuonInr.Tests.TestSupport;
 
 namespace MuonInr.Tests.Fields;
 
 public class FieldTests
 {
-    public static IEnumerable<object[]> Available() => FieldPresets.All.Where(a => a.Available).Select(a => new object[] { a.Name });
+    public static IEnumerable<object[]> Available() => Architectures.All.Select(a => new object[] { a.Name });
 
     [Theory]
     [MemberData(nameof(Available))]
     public void Every_architecture_maps_coordinates_to_values(string name)
     {
-        using var model = FieldPresets.Create(name, 2, 3, new FieldOptions { Hidden = 16, Mapping = 8 }, new Rng(1));
+        using var model = TestModels.Create(name, 2, 3, new ModelSpec { Hidden = 16, Mapping = 8 }, new Rng(1));
         using var scope = new TensorScope();
         var y = model.Forward(Tensor.Uniform(new Rng(2), -1, 1, 7, 2));
         Assert.Equal(new[] { 7, 3 }, y.ShapeArray);
         Assert.All(y.ToArray(), v => Assert.True(float.IsFinite(v)));
-        var layers = FieldPresets.RankLayers(model);
+        var layers = Architectures.RankLayers(model);
         Assert.Equal(name is "relu-pe" or "relu-ffn" or "gauss-ffn" ? 4 : 5, layers.Count);
         Assert.All(layers, l => Assert.True(l.Spectrum().StableRank >= 1));
     }
@@ -28,7 +29,7 @@ public class FieldTests
     {
         foreach (var name in new[] { "siren", "finer" })
         {
-            var model = (InrField)FieldPresets.Create(name, 2, 3, new FieldOptions { Hidden = 64, Omega = [30] }, new Rng(3));
+            var model = (InrField)TestModels.Create(name, 2, 3, new ModelSpec { Hidden = 64, Omega = [30] }, new Rng(3));
             Assert.All(model.Layers[0].Weight.ToArray(), w => Assert.InRange(w, -0.5f, 0.5f));              // U(−1/in, 1/in), in = 2
             Assert.True(model.Layers[0].Weight.ToArray().Max(Math.Abs) > 0.45f);
             float bound = (float)(Math.Sqrt(6.0 / 64) / 30);
@@ -41,10 +42,10 @@ public class FieldTests
             if (name == "finer")
             {
                 // Optional (off by default, as the paper's code): first-layer bias U(±1/√2), whatever the input width.
-                var wide = (InrField)FieldPresets.Create(name, 16, 3, new FieldOptions { Hidden = 64, FinerFirstBias = true }, new Rng(3));
+                var wide = (InrField)TestModels.Create(name, 16, 3, new ModelSpec { Hidden = 64, FinerFirstBias = true }, new Rng(3));
                 var b = wide.Layers[0].Bias!.ToArray();
                 Assert.True(b.Max(Math.Abs) > 0.5f && b.Max(Math.Abs) <= 1 / MathF.Sqrt(2), "FINER's first-layer bias spans ±1/√2");
-                var plain = (InrField)FieldPresets.Create(name, 16, 3, new FieldOptions { Hidden = 64 }, new Rng(3));
+                var plain = (InrField)TestModels.Create(name, 16, 3, new ModelSpec { Hidden = 64 }, new Rng(3));
                 Assert.True(plain.Layers[0].Bias!.ToArray().Max(Math.Abs) <= 0.25f, "default: PyTorch's bias U(±1/√in), in = 16");
             }
         }
@@ -80,8 +81,8 @@ public class FieldTests
     {
         if (name == "finer") return; // by definition FINER's gradient ignores d(|z|+1)/dz; checked below
         // Moderate activation parameters keep the finite differences meaningful in float32.
-        var opts = new FieldOptions { Hidden = 6, Layers = 3, Mapping = 3, FourierSigma = 1, PeLevels = 2, Omega = [2], GaussianA = [1.5], WaveletSigma = [0.7] };
-        var model = FieldPresets.Create(name, 2, 2, opts, new Rng(5));
+        var opts = new ModelSpec { Hidden = 6, Layers = 3, Mapping = 3, FfSigma = 1, PeLevels = 2, Omega = [2], GaussA = [1.5], WaveletSigma = [0.7] };
+        var model = TestModels.Create(name, 2, 2, opts, new Rng(5));
         var x = Tensor.Uniform(new Rng(6), -1, 1, 4, 2).Escape();
         var w = new float[8]; new Rng(7).FillUniform(w, -1, 1);
         double Loss()
@@ -136,24 +137,47 @@ public class FieldTests
     [Fact]
     public void Bad_names_and_parameter_counts_are_rejected_clearly()
     {
-        Assert.Contains("Unknown model", Assert.Throws<ArgumentException>(() => FieldPresets.Create("mlp", 2, 3, new FieldOptions(), new Rng(1))).Message);
-        Assert.Contains("one per activated layer (4)", Assert.Throws<ArgumentException>(() => FieldPresets.Create("siren", 2, 3, new FieldOptions { Omega = [1, 2] }, new Rng(1))).Message);
+        Assert.Contains("Unknown model", Assert.Throws<ArgumentException>(() => Architectures.Create(new ModelSpec { Name = "mlp", Hidden = 8, Layers = 3 }, 2, 3, new Rng(1))).Message);
+        Assert.Contains("one per activated layer (4)", Assert.Throws<ArgumentException>(() => TestModels.Create("siren", 2, 3, new ModelSpec { Omega = [1, 2] }, new Rng(1))).Message);
+        // No defaults below the presets: an unresolved spec is refused, naming the field.
+        Assert.Contains("model.omega is not set", Assert.Throws<ArgumentException>(() => Architectures.Create(new ModelSpec { Name = "siren", Hidden = 8, Layers = 3 }, 2, 3, new Rng(1))).Message);
+        Assert.Contains("model.omega does not apply to relu-mlp", Assert.Throws<ArgumentException>(() => Architectures.Create(new ModelSpec { Name = "relu-mlp", Hidden = 8, Layers = 3, Omega = [3] }, 2, 3, new Rng(1))).Message);
+    }
+
+    [Fact]
+    public void Siren_hidden_layers_are_initialised_with_their_own_omega()
+    {
+        // The paper's code (models.py, SineLayer.init_weights_siren): a hidden layer's bound is √(6/in)/ω of its
+        // own activation; the final Linear uses the last hidden ω. With ω = 30, 50, 50, 50 (SISR) the second
+        // Linear must be bounded by √(6/64)/50, not /30.
+        foreach (var name in new[] { "siren", "finer" })
+        {
+            var model = (InrField)TestModels.Create(name, 2, 3, new ModelSpec { Hidden = 64, Layers = 5, Omega = [30, 50, 20, 10] }, new Rng(3));
+            double[] omegas = [30, 50, 20, 10, 10];
+            for (int i = 1; i < 5; i++)
+            {
+                var w = model.Layers[i].Weight.ToArray();
+                float bound = (float)(Math.Sqrt(6.0 / 64) / omegas[i]);
+                Assert.All(w, v => Assert.InRange(v, -bound, bound));
+                Assert.True(w.Max(Math.Abs) > 0.9f * bound, $"{name} layer {i}: bound √(6/in)/{omegas[i]}");
+            }
+        }
     }
 
     [Fact]
     public void Relu_pe_defaults_to_half_the_mapping_as_bands()
     {
-        var model = (InrField)FieldPresets.Create("relu-pe", 2, 3, new FieldOptions { Hidden = 8 }, new Rng(1));
+        var model = (InrField)TestModels.Create("relu-pe", 2, 3, new ModelSpec { Hidden = 8 }, new Rng(1));
         Assert.Equal(64, ((PositionalEncoding)model.Encoding!).Levels);
         Assert.Equal(256, model.Layers[0].InFeatures); // 2 inputs x 2 x 64 bands
-        model = (InrField)FieldPresets.Create("relu-pe", 2, 3, new FieldOptions { Hidden = 8, Mapping = 20 }, new Rng(1));
+        model = (InrField)TestModels.Create("relu-pe", 2, 3, new ModelSpec { Hidden = 8, PeLevels = 10 }, new Rng(1));
         Assert.Equal(10, ((PositionalEncoding)model.Encoding!).Levels);
     }
 
     [Fact]
     public void Wire_matches_an_independent_complex_computation()
     {
-        var model = (WireField)FieldPresets.Create("wire", 2, 3, new FieldOptions { Hidden = 8, Layers = 3, Omega = [3, 2], WaveletSigma = [1.5, 0.8] }, new Rng(4));
+        var model = (WireField)TestModels.Create("wire", 2, 3, new ModelSpec { Hidden = 8, Layers = 3, Omega = [3, 2], WaveletSigma = [1.5, 0.8] }, new Rng(4));
         Assert.Equal(5, model.ComplexWidth); // ⌊8/√2⌋
         Assert.Equal([5, 2], model.First.Weight.ShapeArray);
         Assert.Equal([5, 5], model.ComplexLayers[0].WeightReal.ShapeArray);
@@ -192,10 +216,10 @@ public class FieldTests
     [Fact]
     public void Wire_hidden_complex_weights_go_to_muon_and_ranks_cover_every_layer()
     {
-        var model = FieldPresets.Create("wire", 2, 3, new FieldOptions { Hidden = 16, Layers = 4 }, new Rng(2));
+        var model = TestModels.Create("wire", 2, 3, new ModelSpec { Hidden = 16, Layers = 4 }, new Rng(2));
         var split = MuonInr.Optim.ParamRouting.Paper().Split(model);
         Assert.Equal(["layers1.weight_real", "layers1.weight_imag", "layers2.weight_real", "layers2.weight_imag"], split.Muon.Select(p => p.Name).ToArray());
-        var ranks = FieldPresets.RankLayers(model);
+        var ranks = Architectures.RankLayers(model);
         Assert.Equal(["layers0.weight", "layers1.weight (complex)", "layers2.weight (complex)", "layers3.weight (complex)"], ranks.Select(r => r.Name).ToArray());
         // The complex spectrum is the block matrix's with each σ once: compare with an explicit complex SVD.
         var c = ((WireField)model).ComplexLayers[0];

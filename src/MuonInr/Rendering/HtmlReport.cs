@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 
-namespace MuonInr.Reports;
+namespace MuonInr.Rendering;
 
 /// <summary>
 /// Builds one self-contained HTML page (inline CSS, inline SVG charts, PNG images as data URIs; no

@@ -1,27 +1,33 @@
-using MuonInr.Experiments;
 using MuonInr.Fields;
+using MuonInr.Tasks;
+using MuonInr.Tests.TestSupport;
 using MuonInr.Signals;
 using MuonInr.Tensors;
 
-namespace MuonInr.Tests.Experiments;
+namespace MuonInr.Tests.Tasks;
 
-public class OperatorObjectiveTests
+/// <summary>Every objective's chunked gradient equals its full-batch gradient (ARCHITECTURE decision 7).</summary>
+public class ChunkedObjectiveTests
 {
     [Theory]
-    [InlineData(7)]
-    [InlineData(64)]
-    public void Chunked_gradient_equals_the_full_batch_gradient(int chunkRows)
+    [InlineData("operator", 7)]
+    [InlineData("operator", 64)]
+    [InlineData("regression", 7)]
+    [InlineData("regression", 50)]
+    [InlineData("regression", 191)]
+    public void Chunked_gradient_equals_the_full_batch_gradient(string kind, int chunkRows)
     {
         var signal = new ImageSignal(TestPatterns.HighFrequencyComposite(12, 16), 12, 16, 3);
         using var coords = signal.Coordinates();
         var op = ImageResampler.BicubicAntialiased(12, 16, 3, 4, 3);
         var y = Tensor.Zeros(12, 3).Escape();
         op.Apply(signal.Pixels, y.Span);
-        using var model = FieldPresets.Create("relu-ffn", 2, 3, new FieldOptions { Hidden = 16, Mapping = 8 }, new Rng(3));
+        using var model = TestModels.Create("relu-ffn", 2, 3, new ModelSpec { Hidden = 16, Mapping = 8 }, new Rng(3));
+        using var targets = signal.Targets();
 
         (double Loss, float[][] Grads) Run(int chunk)
         {
-            var objective = new OperatorObjective(coords, op, y, chunk);
+            ITrainingObjective objective = kind == "operator" ? new OperatorObjective(coords, op, y, chunk) : new RegressionObjective(coords, targets, chunk);
             model.ZeroGrad();
             double loss = 0;
             for (int c = 0; c < objective.ChunkCount; c++)

@@ -1,7 +1,7 @@
 using MuonInr.Nn;
 using MuonInr.Tensors;
 
-namespace MuonInr.Experiments;
+namespace MuonInr.Tasks;
 
 /// <summary>
 /// Mean squared error between model(inputs) and targets over all rows (image and audio fitting),

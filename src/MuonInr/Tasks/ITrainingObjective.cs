@@ -1,6 +1,6 @@
 using MuonInr.Nn;
 
-namespace MuonInr.Experiments;
+namespace MuonInr.Tasks;
 
 /// <summary>
 /// What a task trains: a full-batch loss split into row chunks whose gradients add up to the

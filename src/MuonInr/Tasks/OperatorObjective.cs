@@ -2,7 +2,7 @@ using MuonInr.Autograd;
 using MuonInr.Nn;
 using MuonInr.Tensors;
 
-namespace MuonInr.Experiments;
+namespace MuonInr.Tasks;
 
 /// <summary>
 /// Fitting through a forward model (inverse problems): loss = mean((A·f(coords) − measurements)²), where
@@ -62,7 +62,7 @@ public sealed class OperatorObjective : ITrainingObjective
         {
             // Pass 1: f on every coordinate (no graph), residual, and the gradient with respect to f.
             _outFeatures = _op.InputLength / n;
-            ImageFitExperiment.Predict(model, _coords, _chunkRows, _prediction);
+            ChunkedPrediction.Predict(model, _coords, _chunkRows, _prediction);
             _op.Apply(_prediction, _residual);
             var y = _measurements.Span;
             double sum = 0;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 
-namespace MuonInr.Reports;
+namespace MuonInr.Rendering;
 
 /// <summary>One named series of (x, y) points.</summary>
 /// <param name="Name">Legend label.</param>
