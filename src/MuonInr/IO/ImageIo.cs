@@ -121,8 +121,10 @@ public static class ImageIo
         DataFormatException Bad(string why, Exception? inner = null) => new($"'{name}' is not a valid {what}: {why}.", inner);
         // StbImageSharp signals defects with assorted exceptions (InvalidOperationException with stb's
         // terse reason, but also index or overflow errors on hostile input): every one becomes a DataFormatException.
+        int end = ImageStructure.Check(bytes, format, name);
+        if (end < bytes.Length) bytes = bytes[..end]; // bytes after a JPEG's end-of-image marker
         ImageInfo? info;
-        try { info = ImageInfo.FromStream(new MemoryStream(bytes, writable: false)); }
+        try { info = ImageInfo.FromStream(new ClampedMemoryStream(bytes)); }
         catch (Exception e) { throw Bad($"unreadable header ({OneLine(e.Message)})", e); }
         if (info is not { } hdr) throw Bad("unreadable header (truncated or corrupt)");
         if (hdr.Width <= 0 || hdr.Height <= 0) throw Bad($"invalid dimensions {hdr.Width}x{hdr.Height}");
@@ -132,7 +134,7 @@ public static class ImageIo
             throw TooLarge(name, hdr.Width, hdr.Height, headerChannels, maxDecodedBytes);
 
         ImageResult img;
-        try { img = ImageResult.FromMemory(bytes, ColorComponents.Default); }
+        try { img = ImageResult.FromStream(new ClampedMemoryStream(bytes), ColorComponents.Default); }
         catch (Exception e) { throw Bad(OneLine(e.Message), e); }
         int c = (int)img.Comp;
         if (img.Data is null || c is < 1 or > 4 || img.Width != hdr.Width || img.Height != hdr.Height || img.Data.LongLength != (long)img.Width * img.Height * c)
