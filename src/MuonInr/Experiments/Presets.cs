@@ -19,6 +19,7 @@ namespace MuonInr.Experiments;
 public sealed class Presets
 {
     private readonly JsonObject _root;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, JsonObject> _plugins = new();
 
     private Presets(JsonObject root) => _root = root;
 
@@ -58,8 +59,15 @@ public sealed class Presets
         }
     }
 
-    private JsonObject Task(string task) => _root[task] as JsonObject
-        ?? throw new RunSpecException("task", $"No presets for task '{task}'; the presets table has {string.Join(", ", Tasks)}.");
+    private JsonObject Task(string task)
+    {
+        if (_root[task] is JsonObject t) return t;
+        // A plug-in task may bring its own entry; the table (and a presets file) still wins where it has one.
+        var own = MuonInr.Tasks.TaskRegistry.All.FirstOrDefault(x => x.Name == task)?.PresetsJson;
+        if (own is null) throw new RunSpecException("task", $"No presets for task '{task}'; the presets table has {string.Join(", ", Tasks)}.");
+        return _plugins.GetOrAdd(task + "\n" + own, _ => JsonNode.Parse(own) as JsonObject
+            ?? throw new InvalidOperationException($"Task {task}: PresetsJson is not a JSON object."));
+    }
 
     private JsonObject? ModelEntry(string task, string model) => (Task(task)["models"] as JsonObject)?[model] as JsonObject;
 
@@ -110,6 +118,8 @@ public sealed class Presets
         return run;
     }
 
+    private const string Ours = "MuonInr's choice (no paper value: input, logging or output setting)";
+
     /// <summary>
     /// Every value of the table for the docs: (task, dotted key, value, source). Per-architecture rows
     /// are the resolved values of each architecture, sourced from its override or the task's default.
@@ -142,8 +152,8 @@ public sealed class Presets
             foreach (var (k, v) in run)
             {
                 if (v is JsonObject o)
-                    foreach (var (k2, v2) in o) yield return (task, "*", $"run.{k}.{k2}", v2?.ToJsonString() ?? "null", (string?)sources[$"run.{k}.{k2}"] ?? "");
-                else yield return (task, "*", "run." + k, v?.ToJsonString() ?? "null", (string?)sources["run." + k] ?? "");
+                    foreach (var (k2, v2) in o) yield return (task, "*", $"run.{k}.{k2}", v2?.ToJsonString() ?? "null", (string?)sources[$"run.{k}.{k2}"] ?? Ours);
+                else yield return (task, "*", "run." + k, v?.ToJsonString() ?? "null", (string?)sources["run." + k] ?? Ours);
             }
             foreach (var (opt, v) in (JsonObject)t["lr"]!)
                 if (opt is not ("adam" or "muon")) yield return (task, "*", "lr." + opt, v!.ToJsonString(), (string?)sources["lr." + opt] ?? "");

@@ -22,6 +22,13 @@ public interface IFitTask
     IReadOnlyList<TaskOption> Options { get; }
 
     /// <summary>
+    /// The task's entry of the presets table as JSON (same shape as a task of
+    /// <c>Experiments/Presets/presets.json</c>), for a plug-in that brings its own defaults; null for the
+    /// built-in tasks, whose presets are in the table. A presets file can still override it.
+    /// </summary>
+    string? PresetsJson => null;
+
+    /// <summary>
     /// Loads and validates the data of <paramref name="context"/> and builds the problem. Bad input throws
     /// <see cref="MuonInr.IO.DataFormatException"/>, <see cref="FileNotFoundException"/> or
     /// <see cref="ArgumentException"/> with one line naming the value and what is accepted.

@@ -26,10 +26,15 @@ public static partial class ImageInput
     /// <summary>The SSIM variant of the run.</summary>
     public static SsimVariant Ssim(TaskContext c) => c.Text("ssim") == "gaussian" ? SsimVariant.Gaussian : SsimVariant.SkimageDefault;
 
-    /// <summary>Loads, downsamples, crops and (when <paramref name="gray"/>) converts the image of <paramref name="c"/>.</summary>
-    public static ImageSignal Load(TaskContext c, bool gray, Func<float[], float[]>? grayTransform = null)
+    /// <summary>
+    /// Loads (PNG, JPEG, BMP, TGA, GIF, DICOM: <see cref="ImageIo.Read(string)"/>), downsamples, crops and (when
+    /// <paramref name="gray"/>) converts the image of <paramref name="c"/>; <paramref name="transform"/> then
+    /// maps the values (given the file format; null for the generated image).
+    /// </summary>
+    public static ImageSignal Load(TaskContext c, bool gray, Func<float[], ImageFormat?, float[]>? transform = null)
     {
         float[] px; int h, w, ch;
+        ImageFormat? format = null;
         if (c.IsGenerated)
         {
             w = c.Integer("generated_width"); h = Math.Max(8, w * 2 / 3); ch = 3;
@@ -37,8 +42,8 @@ public static partial class ImageInput
         }
         else
         {
-            var image = ImageFiles.Read(c.Data);
-            h = image.Height; w = image.Width;
+            var image = ImageIo.Read(c.Data);
+            h = image.Height; w = image.Width; format = image.Format;
             px = ImageOps.DropAlpha(image.Pixels, h, w, image.Channels, out ch);
         }
         int factor = c.Integer("downsample");
@@ -55,7 +60,7 @@ public static partial class ImageInput
             px = ImageOps.CenterCrop(px, h, w, ch, ch2, cw); h = ch2; w = cw;
         }
         if (gray && ch > 1) { px = ImageOps.ToGray(px, h, w, ch); ch = 1; }
-        if (grayTransform is not null) px = grayTransform(px);
+        if (transform is not null) px = transform(px, format);
         return new ImageSignal(px, h, w, ch);
     }
 

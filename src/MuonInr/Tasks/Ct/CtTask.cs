@@ -40,9 +40,12 @@ public sealed class CtTask : IFitTask
         return new ImageProblem(signal, radon, measurements, c.Chunk, c.Boolean("clamp"), ImageInput.Ssim(c), ("filtered back-projection", "FBP", fbp));
     }
 
-    // The paper's CT loader: 8-bit quantisation, then min–max normalisation to [0, 1].
-    private static float[] EightBitMinMax(float[] px)
+    // The paper's CT loader (fit_ct.py load_ct_image): cv2.imread as 8-bit gray, then min–max normalisation to
+    // [0, 1]. A DICOM slice keeps its full precision (ImageIo already min–max normalised its rescaled values):
+    // the paper's code mentions DICOM only in its README and cannot read it.
+    private static float[] EightBitMinMax(float[] px, MuonInr.IO.ImageFormat? format)
     {
+        if (format == MuonInr.IO.ImageFormat.Dicom) return px;
         var q = px.Select(v => MathF.Round(Math.Clamp(v, 0f, 1f) * 255f)).ToArray();
         float lo = q.Min(), hi = q.Max(), range = hi > lo ? hi - lo : 1f;
         for (int i = 0; i < q.Length; i++) q[i] = (q[i] - lo) / range;
