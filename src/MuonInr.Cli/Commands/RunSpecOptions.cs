@@ -102,7 +102,8 @@ internal sealed class RunSpecOptions
                     : text.Trim().ToLowerInvariant() is "false" or "0" or "no" or "off" ? false
                     : throw new CliException($"{flag.Name} takes true or false, got '{text}'.", CliApp.Usage),
                 TaskOptionKind.Integer => CliValues.Integer(text!, flag.Name),
-                TaskOptionKind.Number => CliValues.Number(text!, flag.Name),
+                TaskOptionKind.Number => CliValues.Number(text!, flag.Name) is var x && double.IsFinite(x) ? x
+                    : throw new CliException($"{flag.Name}: options.{declared.Name} must be {declared.Accepted()}, got {text}.", CliApp.Usage),
                 _ => text,
             };
             spec = spec.WithOption(declared.Name, value);

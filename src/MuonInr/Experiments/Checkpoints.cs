@@ -4,6 +4,8 @@ using System.Text.Json.Nodes;
 using MuonInr.Nn;
 using MuonInr.Optim;
 
+using MuonInr.Tasks;
+
 namespace MuonInr.Experiments;
 
 /// <summary>

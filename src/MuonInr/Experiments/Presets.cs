@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MuonInr.Fields;
 
+using MuonInr.Tasks;
+
 namespace MuonInr.Experiments;
 
 /// <summary>

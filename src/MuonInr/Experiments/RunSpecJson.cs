@@ -5,6 +5,8 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using MuonInr.Fields;
 
+using MuonInr.Tasks;
+
 namespace MuonInr.Experiments;
 
 /// <summary>

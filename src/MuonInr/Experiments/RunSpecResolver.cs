@@ -31,6 +31,7 @@ public static class RunSpecResolver
         if (!OptimizerFactory.Names.Contains(optimizer))
             throw new RunSpecException("optimizer.name", $"Unknown optimizer '{optimizer}'; expected one of {string.Join(", ", OptimizerFactory.Names)}.");
 
+        CheckFinite(spec);
         var user = RunSpecJson.ToNode(spec with { MuoninrVersion = null });
         CheckApplicable(user, model, optimizer, spec.Optimizer.Schedule, task);
         var merged = presets.Defaults(task.Name, model, optimizer, spec.Optimizer.Schedule);
@@ -38,6 +39,19 @@ public static class RunSpecResolver
         var resolved = RunSpecJson.FromNode(merged) with { MuoninrVersion = RunSpec.CurrentVersion };
         Validate(resolved, task);
         return resolved;
+    }
+
+    // Non-finite numbers are refused by name before anything serialises the spec (JSON has no ∞ or NaN).
+    private static void CheckFinite(RunSpec s)
+    {
+        void F(string field, double? v)
+        {
+            if (v is { } x && !double.IsFinite(x)) throw new RunSpecException(field, string.Create(Ci, $"{field} must be a finite number > 0, got {x}."));
+        }
+        F("optimizer.lr", s.Optimizer.Lr); F("optimizer.muon_lr", s.Optimizer.MuonLr); F("optimizer.eta_min", s.Optimizer.EtaMin);
+        F("model.ff_sigma", s.Model.FfSigma);
+        foreach (var (name, values) in new[] { ("omega", s.Model.Omega), ("gauss_a", s.Model.GaussA), ("wavelet_sigma", s.Model.WaveletSigma) })
+            foreach (var v in values ?? []) F("model." + name, v);
     }
 
     private static void CheckApplicable(JsonObject user, string model, string optimizer, string? schedule, IFitTask task)

@@ -7,7 +7,7 @@ namespace MuonInr.Experiments;
 /// <param name="Unit">"dB" or "".</param>
 /// <param name="Convention">How it was computed.</param>
 /// <param name="Note">Why the value is null (NaN, infinite, not computable), or null.</param>
-public sealed record MetricValue(double? Value, string Unit, string Convention, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Note = null)
+public sealed record MetricValue([property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? Value, string Unit, string Convention, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Note = null)
 {
     /// <summary>A metric from a raw double: non-finite values become null with a note.</summary>
     public static MetricValue From(double v, string unit, string convention, string? whyNaN = null) => double.IsFinite(v)

@@ -50,13 +50,13 @@ public static partial class ImageInput
         if (factor > 1)
         {
             if (h / factor < 1 || w / factor < 1)
-                throw new ArgumentException($"options.downsample {factor} is larger than the image ({h}x{w}); use at most {Math.Min(h, w)}.");
+                throw new RunSpecException("options.downsample", $"options.downsample {factor} is larger than the image ({h}x{w}); use at most {Math.Min(h, w)}.");
             px = ImageOps.BoxDownsample(px, h, w, ch, factor, out h, out w);
         }
         if (c.Text("crop") is { } crop)
         {
             var (ch2, cw) = ParseCrop(crop);
-            if (ch2 > h || cw > w) throw new ArgumentException($"options.crop {crop} is larger than the image ({h}x{w} after downsampling).");
+            if (ch2 > h || cw > w) throw new RunSpecException("options.crop", $"options.crop {crop} is larger than the image ({h}x{w} after downsampling).");
             px = ImageOps.CenterCrop(px, h, w, ch, ch2, cw); h = ch2; w = cw;
         }
         if (gray && ch > 1) { px = ImageOps.ToGray(px, h, w, ch); ch = 1; }
@@ -70,7 +70,7 @@ public static partial class ImageInput
         var m = CropPattern().Match(text);
         if (!m.Success || !int.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int h)
             || !int.TryParse(m.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int w) || h < 1 || w < 1)
-            throw new ArgumentException($"options.crop must be HxW with positive integers (e.g. 256x384), got '{text}'.");
+            throw new RunSpecException("options.crop", $"options.crop must be HxW with positive integers (e.g. 256x384), got '{text}'.");
         return (h, w);
     }
 

@@ -15,10 +15,10 @@ public static class RowSplit
     {
         var ci = CultureInfo.InvariantCulture;
         if (!(fraction > 0 && fraction < 1))
-            throw new ArgumentException(string.Create(ci, $"{option} must be in (0, 1) (the fraction of rows to train on; omit it to fit every row), got {fraction}."));
+            throw new RunSpecException(option, string.Create(ci, $"{option} must be in (0, 1) (the fraction of rows to train on; omit it to fit every row), got {fraction}."));
         int n = (int)Math.Round(fraction * count);
         if (n < 1 || n >= count)
-            throw new ArgumentException(string.Create(ci, $"{option} {fraction} leaves {(n < 1 ? "no row to train on" : "no row held out")} of the {count} rows; use a fraction between {1.0 / count:G3} and {1 - 1.0 / count:G6}."));
+            throw new RunSpecException(option, string.Create(ci, $"{option} {fraction} leaves {(n < 1 ? "no row to train on" : "no row held out")} of the {count} rows; use a fraction between {1.0 / count:G3} and {1 - 1.0 / count:G6}."));
         var perm = new Rng(seed).Permutation(count);
         var train = perm[..n]; var held = perm[n..];
         Array.Sort(train); Array.Sort(held);

@@ -30,7 +30,7 @@ public sealed class SisrTask : IFitTask
         var signal = ImageInput.Load(c, c.Boolean("gray"));
         int s = c.Integer("scale"), lh = signal.Height / s, lw = signal.Width / s;
         if (lh < 1 || lw < 1)
-            throw new ArgumentException($"options.scale {s} leaves no low-resolution pixel of the {signal.Height}x{signal.Width} image; use a scale ≤ {Math.Min(signal.Height, signal.Width)}.");
+            throw new RunSpecException("options.scale", $"options.scale {s} leaves no low-resolution pixel of the {signal.Height}x{signal.Width} image; use a scale ≤ {Math.Min(signal.Height, signal.Width)}.");
         var down = ImageResampler.BicubicAntialiased(signal.Height, signal.Width, lh, lw, signal.Channels);
         var measurements = Tensor.Zeros(lh * lw, signal.Channels).Escape();
         down.Apply(signal.Pixels, measurements.Span);
