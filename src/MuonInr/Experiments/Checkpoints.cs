@@ -21,7 +21,7 @@ public static class Checkpoints
     public const string Folder = "checkpoint";
 
     /// <summary>Writes the checkpoint of <paramref name="step"/> into <paramref name="runDir"/>/checkpoint.</summary>
-    public static void Save(string runDir, Module model, Optimizer optimizer, int step, RunSpec spec, bool diverged = false)
+    public static void Save(string runDir, Module model, Optimizer optimizer, int step, RunSpec spec, double[] initialStableRanks, bool diverged = false)
     {
         string final = Path.Combine(runDir, Folder), tmp = final + ".tmp", old = final + ".old";
         if (Directory.Exists(tmp)) Directory.Delete(tmp, true);
@@ -37,6 +37,7 @@ public static class Checkpoints
                 ["model.safetensors"] = Hash(Path.Combine(tmp, "model.safetensors")),
                 ["optimizer.safetensors"] = Hash(Path.Combine(tmp, "optimizer.safetensors")),
             },
+            ["initial_stable_ranks"] = new JsonArray([.. initialStableRanks.Select(v => (JsonNode?)JsonValue.Create(v))]),
             ["spec"] = RunSpecJson.ToNode(spec),
         };
         File.WriteAllText(Path.Combine(tmp, "checkpoint.json"), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
@@ -64,20 +65,21 @@ public static class Checkpoints
     /// <summary>
     /// Restores the checkpoint of <paramref name="runDir"/> into <paramref name="model"/> and
     /// <paramref name="optimizer"/> after verifying its manifest, hashes and spec against
-    /// <paramref name="spec"/> (the resuming run); returns its step.
+    /// <paramref name="spec"/> (the resuming run); returns its step and the run's stable ranks at step 0.
     /// </summary>
-    public static int Load(string runDir, Module model, Optimizer optimizer, RunSpec spec)
+    public static (int Step, double[] InitialStableRanks) Load(string runDir, Module model, Optimizer optimizer, RunSpec spec)
     {
         string dir = Locate(runDir)
             ?? throw new FileNotFoundException($"No checkpoint in '{runDir}' (checkpoint/checkpoint.json is missing; was the run started with --checkpoint-every, or stopped by a signal?).");
         string meta = Path.Combine(dir, "checkpoint.json");
-        int step; bool diverged; RunSpec saved; JsonObject hashes;
+        int step; bool diverged; RunSpec saved; JsonObject hashes; double[] initial;
         try
         {
             var root = JsonNode.Parse(File.ReadAllText(meta)) as JsonObject ?? throw new InvalidDataException("not a JSON object");
             step = root["step"]?.GetValue<int>() ?? throw new InvalidDataException("no step");
             diverged = root["diverged"]?.GetValue<bool>() ?? false;
             hashes = root["sha256"] as JsonObject ?? throw new InvalidDataException("no sha256");
+            initial = (root["initial_stable_ranks"] as JsonArray)?.Select(v => v!.GetValue<double>()).ToArray() ?? [];
             saved = RunSpecJson.FromNode(root["spec"] as JsonObject ?? throw new InvalidDataException("no spec"));
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or InvalidDataException or RunSpecException)
@@ -104,7 +106,7 @@ public static class Checkpoints
             throw new InvalidDataException($"The checkpoint in '{runDir}' does not fit this model ({e.Message.TrimEnd('.')}).");
         }
         optimizer.LoadState(Path.Combine(dir, "optimizer.safetensors"));
-        return step;
+        return (step, initial);
     }
 
     /// <summary>The resolved spec stored with the checkpoint of <paramref name="runDir"/>, or null when there is none.</summary>

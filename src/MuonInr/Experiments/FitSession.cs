@@ -8,7 +8,7 @@ namespace MuonInr.Experiments;
 /// <param name="History">Metrics and rank diagnostics over time, with the final spectra.</param>
 /// <param name="StepsDone">Steps completed (fewer than asked when stopped early).</param>
 /// <param name="SecondsPerStep">Training seconds per step (evaluation excluded).</param>
-/// <param name="InitialStableRanks">Stable rank of every diagnosed matrix at step 0 (empty when resumed).</param>
+/// <param name="InitialStableRanks">Stable rank of every diagnosed matrix at step 0 (a resumed run: from its checkpoint).</param>
 /// <param name="FinalStableRanks">Stable rank of every diagnosed matrix at the end.</param>
 /// <param name="Routing">Parameters Muon updated (empty for other optimizers).</param>
 /// <param name="Status">completed, interrupted or diverged.</param>
@@ -70,7 +70,7 @@ public static class FitSession
         int startStep = 0;
         if (hooks.ResumeFrom is not null)
         {
-            startStep = Checkpoints.Load(hooks.ResumeFrom, model, opt.Optimizer, spec);
+            (startStep, initialRanks) = Checkpoints.Load(hooks.ResumeFrom, model, opt.Optimizer, spec);
             opt.Schedule.Reset(startStep);
         }
         var trainer = new Trainer(model, problem.Objective, opt, options)
@@ -80,7 +80,7 @@ public static class FitSession
             Progress = hooks.Progress,
             ShouldStop = hooks.ShouldStop,
             MetricName = problem.QualityName,
-            Checkpoint = step => Checkpoints.Save(hooks.CheckpointDir!, model, opt.Optimizer, step, spec),
+            Checkpoint = step => Checkpoints.Save(hooks.CheckpointDir!, model, opt.Optimizer, step, spec, initialRanks),
         };
         string status = "completed";
         string? stopped = null;
@@ -89,13 +89,13 @@ public static class FitSession
         {
             status = "diverged"; stopped = e.Message;
             // The model holds the last finite parameters; so must the checkpoint (marked: not resumable).
-            if (hooks.CheckpointDir is not null) Checkpoints.Save(hooks.CheckpointDir, model, opt.Optimizer, Math.Max(0, e.Step - 1), spec, diverged: true);
+            if (hooks.CheckpointDir is not null) Checkpoints.Save(hooks.CheckpointDir, model, opt.Optimizer, Math.Max(0, e.Step - 1), spec, initialRanks, diverged: true);
         }
         if (trainer.Interrupted)
         {
             status = "interrupted";
             stopped = $"Interrupted at step {trainer.StepsDone} of {steps}; resume with --resume on this run directory.";
-            if (hooks.CheckpointDir is not null) Checkpoints.Save(hooks.CheckpointDir, model, opt.Optimizer, trainer.StepsDone, spec);
+            if (hooks.CheckpointDir is not null) Checkpoints.Save(hooks.CheckpointDir, model, opt.Optimizer, trainer.StepsDone, spec, initialRanks);
         }
         history.Metrics.AddRange(trainer.History.Metrics);
         foreach (var (name, spectrum) in layers) history.FinalSpectra.Add((name, spectrum().SingularValues));

@@ -42,7 +42,7 @@ public sealed record RunSummary
     public double SecondsPerStep { get; init; }
     /// <summary>Final stable rank of every weight matrix, input to output.</summary>
     public double[] StableRanks { get; init; } = [];
-    /// <summary>Stable ranks at initialisation (empty for a resumed run).</summary>
+    /// <summary>Stable ranks at initialisation (a resumed run carries them over from its checkpoint).</summary>
     public double[] InitialStableRanks { get; init; } = [];
     /// <summary>Parameters of the model.</summary>
     public long Parameters { get; init; }
