@@ -39,6 +39,8 @@ internal static class CliApp
         root.Add(compare);
         root.Add(RunCommand.Create(ctx));
         root.Add(PresetsCommand.Create(ctx));
+        root.Add(SweepCommand.Create(ctx));
+        root.Add(RunsCommand.Create(ctx));
         root.Add(BenchCommand.Create(output));
         // Our own handler below turns exceptions into one-line messages (no stack traces for users).
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };

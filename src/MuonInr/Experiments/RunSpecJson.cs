@@ -123,12 +123,14 @@ public static class RunSpecJson
             return new[] { (double)Convert(typeof(double), value, field)! }; // one value = one for every layer
         }
         if (value is not JsonValue num || num.GetValueKind() != JsonValueKind.Number) throw Wrong(field, Describe(underlying), value);
+        // Through a JsonElement, whatever the node holds (parsed text, or a long/double from YAML or code).
+        var el = JsonSerializer.SerializeToElement(num);
         if (underlying == typeof(double))
-            return num.TryGetValue(out double d) && double.IsFinite(d) ? d : throw Wrong(field, "a finite number", value);
+            return el.TryGetDouble(out double d) && double.IsFinite(d) ? d : throw Wrong(field, "a finite number", value);
         if (underlying == typeof(int))
-            return num.TryGetValue(out int i) ? i : throw Wrong(field, "an integer", value);
+            return el.TryGetInt32(out int i) ? i : throw Wrong(field, "an integer", value);
         if (underlying == typeof(ulong))
-            return num.TryGetValue(out ulong u) ? u : throw Wrong(field, "a non-negative integer", value);
+            return el.TryGetUInt64(out ulong u) ? u : throw Wrong(field, "a non-negative integer", value);
         throw new InvalidOperationException($"RunSpec field type {type.Name} has no reader.");
     }
 

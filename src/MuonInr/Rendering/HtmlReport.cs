@@ -73,6 +73,37 @@ public sealed class HtmlReport
         return this;
     }
 
+    /// <summary>Adds ready-made SVG elements (e.g. <see cref="SvgHeatmap"/>) side by side.</summary>
+    public HtmlReport Svgs(params string[] svgs)
+    {
+        _body.Append("<div class=\"row\">");
+        foreach (var svg in svgs) _body.Append("<div class=\"chart\">").Append(svg).Append("</div>");
+        _body.Append("</div>\n");
+        return this;
+    }
+
+    /// <summary>Adds a table whose cells may link to a relative path (reports of runs beside this page).</summary>
+    public HtmlReport LinkTable(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<(string Text, string? Href)>> rows)
+    {
+        _body.Append("<table><tr>");
+        foreach (var h in header) _body.Append("<th>").Append(Esc(h)).Append("</th>");
+        _body.Append("</tr>");
+        foreach (var row in rows)
+        {
+            _body.Append("<tr>");
+            foreach (var (text, href) in row)
+            {
+                _body.Append("<td>");
+                if (href is null) _body.Append(Esc(text));
+                else _body.Append("<a href=\"").Append(Esc(href)).Append("\">").Append(Esc(text)).Append("</a>");
+                _body.Append("</td>");
+            }
+            _body.Append("</tr>");
+        }
+        _body.Append("</table>\n");
+        return this;
+    }
+
     /// <summary>The complete page.</summary>
     public string ToHtml()
     {

@@ -1,0 +1,194 @@
+using System.CommandLine;
+using System.Globalization;
+using MuonInr.Experiments;
+using MuonInr.Reports;
+using MuonInr.Sweeps;
+
+namespace MuonInr.Cli.Commands;
+
+/// <summary>
+/// <c>muoninr sweep SPEC</c> and its subcommands: run-one (one planned run; what executors launch),
+/// status, index (rebuild results.db from the run directories), report (report.html, --save-presets).
+/// </summary>
+internal static class SweepCommand
+{
+    private static readonly CultureInfo Ci = CultureInfo.InvariantCulture;
+
+    /// <summary>The default number of concurrent runs of the local executor (see docs/sweeps.md for the measurement).</summary>
+    public static int DefaultJobs => Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>How to start this CLI in a child process.</summary>
+    public static RunLauncher Launcher()
+    {
+        string? self = Environment.ProcessPath;
+        if (self is not null && Path.GetFileNameWithoutExtension(self) == "MuonInr.Cli") return new RunLauncher(self, []);
+        return RunLauncher.ForDll(typeof(CliApp).Assembly.Location);
+    }
+
+    public static Command Create(CliContext ctx)
+    {
+        var spec = new Argument<string>("SPEC") { Description = "Sweep spec (YAML or JSON; see examples/sweeps/)." };
+        var outDir = new Option<string?>("--out") { Description = "Sweep folder (default sweeps/<name>); re-running into it skips finished runs." };
+        var jobs = new Option<string?>("--jobs") { Description = $"Local executor: runs at once, each with MUONINR_THREADS = cores / jobs (default {DefaultJobs} here)." };
+        var executor = new Option<string>("--executor") { Description = "local (this machine) or slurm (one job array + a gather job).", DefaultValueFactory = _ => "local" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan and an estimated cost from a short timing probe; run nothing." };
+        var presets = new Option<string?>("--presets") { Description = "A presets file laid over the built-in table." };
+        var slurm = new SlurmOptions();
+        var cmd = new Command("sweep", "Run a sweep: every configuration of a grid on the tune files, then the best per (model, optimizer) on the evaluate files.")
+        {
+            spec, outDir, jobs, executor, dryRun, presets,
+        };
+        foreach (var o in slurm.All) cmd.Add(o);
+        cmd.SetAction(p =>
+        {
+            var s = TaskCommands.Guard(() => Load(p.GetValue(spec)!));
+            var table = TaskCommands.Guard(() => p.GetValue(presets) is { } f ? Presets.WithFile(f) : Presets.BuiltIn);
+            var plan = TaskCommands.Guard(() => SweepPlanner.TuneStage(s, table));
+            string folderPath = p.GetValue(outDir) ?? Path.Combine("sweeps", s.Name);
+            if (p.GetValue(dryRun)) return DryRun(ctx, s, plan, p.GetValue(jobs) is { } j ? CliValues.Int(j, "--jobs") : DefaultJobs);
+            var folder = new SweepFolder(folderPath);
+            File.Copy(p.GetValue(spec)!, Path.Combine(folder.Path, "sweep" + Path.GetExtension(p.GetValue(spec)!)), overwrite: true);
+            ISweepExecutor exec = p.GetValue(executor) switch
+            {
+                "local" => new LocalExecutor(Launcher(), p.GetValue(jobs) is { } j ? Positive(CliValues.Int(j, "--jobs"), "--jobs") : DefaultJobs),
+                "slurm" => slurm.Build(p, Launcher()),
+                var other => throw new CliException($"--executor must be local or slurm, got '{other}'.", CliApp.Usage),
+            };
+            var outcome = TaskCommands.Guard(() => SweepRunner.RunAsync(s, folder, exec, table, ctx.ShouldStop, ctx.Error.WriteLine).GetAwaiter().GetResult());
+            string report = SweepReport.Write(folder);
+            if (outcome.Waiting) ctx.Out.WriteLine("waiting: runs were submitted and are not finished; the sweep continues when they are (muoninr sweep status).");
+            ctx.Out.WriteLine($"sweep {s.Name}: tune {outcome.TuneRuns} runs ({outcome.TuneExecuted} executed now), evaluate {outcome.EvaluateRuns} ({outcome.EvaluateExecuted} executed now), {outcome.Failed} failed");
+            foreach (var w in outcome.Winners)
+                ctx.Out.WriteLine(string.Create(Ci, $"  best {w.Model} + {w.Optimizer}: lr {w.Representative.Spec.Optimizer.Lr:G3}{(w.Representative.Spec.Optimizer.MuonLr is { } m ? $", muon_lr {m:G3}" : "")}: {s.Metric} {w.Score:F3}"));
+            ctx.Out.WriteLine($"report: {report}");
+            if (exec is SlurmExecutor se && se.Submitted is { } job) ctx.Out.WriteLine($"submitted Slurm job {job}; follow it with: muoninr sweep status {folder.Path}");
+            return outcome.Stopped ? StopSignal.ExitCode : outcome.Failed > 0 ? CliApp.Failure : CliApp.Ok;
+        });
+        cmd.Add(RunOne(ctx));
+        cmd.Add(Status(ctx));
+        cmd.Add(Index(ctx));
+        cmd.Add(Report(ctx));
+        return cmd;
+    }
+
+    private static int Positive(int v, string flag) => v >= 1 ? v : throw new CliException($"{flag} must be ≥ 1, got {v}.", CliApp.Usage);
+
+    private static SweepSpec Load(string path)
+    {
+        try { return SweepSpec.Load(path); }
+        catch (SweepSpecException e) { throw new CliException(e.Field.Length > 0 && !e.Message.Contains(e.Field, StringComparison.Ordinal) ? $"{e.Field}: {e.Message}" : e.Message, CliApp.Usage); }
+    }
+
+    private static int DryRun(CliContext ctx, SweepSpec s, IReadOnlyList<PlannedRun> plan, int jobs)
+    {
+        ctx.Out.WriteLine($"sweep {s.Name}: {plan.Count} tune runs; then the best per (model, optimizer) on {s.Evaluate.Count} evaluate file(s) x {s.Seeds.Count} seed(s)");
+        foreach (var g in plan.GroupBy(r => (r.Spec.Model.Name, r.Spec.Optimizer.Name, r.Grid)))
+            ctx.Out.WriteLine($"  {g.Key.Item1} + {g.Key.Item2} ({g.Key.Grid}): {g.Count()} runs");
+        int winners = plan.Select(r => (r.Spec.Model.Name, r.Spec.Optimizer.Name)).Distinct().Count();
+        int evalRuns = winners * s.Evaluate.Count * s.Seeds.Count;
+        double total = 0;
+        foreach (var g in plan.GroupBy(r => r.Spec.Model.Name))
+        {
+            // Timing probe: the first configuration of each model for a few steps, in this process, nothing written.
+            var probeSpec = g.First().Spec with { Steps = 4, EvalEvery = 1000, RankEvery = 0, CheckpointEvery = 0 };
+            using var probe = TaskCommands.Guard(() => Runs.Fit(probeSpec));
+            double perStep = probe.Summary.SecondsPerStep;
+            double seconds = g.Sum(r => r.Spec.Steps!.Value * perStep) + (double)evalRuns / Math.Max(1, winners) * g.Select(r => (r.Spec.Model.Name, r.Spec.Optimizer.Name)).Distinct().Count() * g.First().Spec.Steps!.Value * perStep;
+            total += seconds;
+            ctx.Out.WriteLine(string.Create(Ci, $"  probe {g.Key}: {perStep:F3} s/step at {MuonInr.Kernels.WorkerPool.Degree} threads"));
+        }
+        ctx.Out.WriteLine(string.Create(Ci, $"estimated cost: {total / 3600:F2} CPU-hours at this machine's full width; with {jobs} job(s) at a time about {total / 3600:F2}–{total / 3600 * jobs / Math.Max(1, Math.Min(jobs, Environment.ProcessorCount)):F2} h wall-clock (runs sharing cores each run slower)"));
+        return CliApp.Ok;
+    }
+
+    private static Command RunOne(CliContext ctx)
+    {
+        var dir = new Argument<string>("DIR") { Description = "Sweep folder." };
+        var id = new Option<string?>("--id") { Description = "Id of the planned run." };
+        var index = new Option<string?>("--index") { Description = "Or its position in plan.json, 0-based (Slurm array tasks use SLURM_ARRAY_TASK_ID with --index-from-env)." };
+        var fromEnv = new Option<bool>("--index-from-env") { Description = "Take the index from SLURM_ARRAY_TASK_ID." };
+        var stage = new Option<string?>("--stage") { Description = "With --index: count only runs of this stage (tune or evaluate)." };
+        var cmd = new Command("run-one", "Run one planned run of a sweep folder (what executors launch); its directory and database row are its result.") { dir, id, index, fromEnv, stage };
+        cmd.SetAction(p =>
+        {
+            var folder = TaskCommands.Guard(() => new SweepFolder(p.GetValue(dir)!));
+            var (runs, metric, _, _) = TaskCommands.Guard(() => folder.ReadPlan());
+            PlannedRun run;
+            if (p.GetValue(id) is { } wanted) run = runs.FirstOrDefault(r => r.Id == wanted) ?? throw new CliException($"No run '{wanted}' in {folder.PlanFile}.", CliApp.Usage);
+            else
+            {
+                string? text = p.GetValue(fromEnv) ? Environment.GetEnvironmentVariable("SLURM_ARRAY_TASK_ID") : p.GetValue(index);
+                if (text is null) throw new CliException("Give --id, --index or --index-from-env.", CliApp.Usage);
+                int i = CliValues.Int(text, "--index");
+                var list = p.GetValue(stage) is { } st ? runs.Where(r => r.Stage == st).ToList() : runs.ToList();
+                if (i < 0 || i >= list.Count) throw new CliException($"--index {i} is outside the plan (0 to {list.Count - 1}).", CliApp.Usage);
+                run = list[i];
+            }
+            if (folder.State(run).Final) { ctx.Out.WriteLine($"{run.Id}: already {folder.State(run).Status}"); return CliApp.Ok; }
+            int code;
+            try
+            {
+                using var r = TaskCommands.Guard(() => Runs.Fit(run.Spec, new RunOptions { OutDir = folder.RunDir(run.Id), Overwrite = true, ShouldStop = ctx.ShouldStop }));
+                code = TaskCommands.ExitCode(r.Summary);
+                if (r.Summary.Status != "interrupted") folder.ClearFailure(run.Id);
+                ctx.Out.WriteLine($"{run.Id}: {r.Summary.Status}");
+            }
+            finally
+            {
+                using var store = new ResultsStore(folder);
+                store.Upsert(folder.State(run), metric, folder);
+            }
+            return code;
+        });
+        return cmd;
+    }
+
+    private static Command Status(CliContext ctx)
+    {
+        var dir = new Argument<string>("DIR") { Description = "Sweep folder." };
+        var cmd = new Command("status", "Progress of a sweep: runs per stage and status, failures, and the Slurm jobs if any.") { dir };
+        cmd.SetAction(p =>
+        {
+            var folder = TaskCommands.Guard(() => new SweepFolder(p.GetValue(dir)!));
+            var (runs, _, _, _) = TaskCommands.Guard(() => folder.ReadPlan());
+            var states = runs.Select(folder.State).ToList();
+            foreach (var g in states.GroupBy(s => s.Run.Stage))
+                ctx.Out.WriteLine($"{g.Key}: {g.Count()} runs: " + string.Join(", ", g.GroupBy(s => s.Status).OrderBy(x => x.Key).Select(x => $"{x.Count()} {x.Key}")));
+            foreach (var f in states.Where(s => s.Status == "failed")) ctx.Out.WriteLine($"  failed {f.Run.Id} ({f.Attempts} attempts): {f.Message}");
+            foreach (var line in SlurmExecutor.QueueStatus(folder)) ctx.Out.WriteLine(line);
+            return CliApp.Ok;
+        });
+        return cmd;
+    }
+
+    private static Command Index(CliContext ctx)
+    {
+        var dir = new Argument<string>("DIR") { Description = "Sweep folder." };
+        var cmd = new Command("index", "Rebuild results.db from the run directories (the source of truth).") { dir };
+        cmd.SetAction(p =>
+        {
+            var folder = TaskCommands.Guard(() => new SweepFolder(p.GetValue(dir)!));
+            using var store = new ResultsStore(folder);
+            TaskCommands.Guard(() => { store.Rebuild(folder); return 0; });
+            ctx.Out.WriteLine($"indexed {folder.ReadPlan().Runs.Count} runs into {folder.Database}");
+            return CliApp.Ok;
+        });
+        return cmd;
+    }
+
+    private static Command Report(CliContext ctx)
+    {
+        var dir = new Argument<string>("DIR") { Description = "Sweep folder." };
+        var save = new Option<string?>("--save-presets") { Description = "Also write the winners' learning rates as a presets file (for --presets)." };
+        var cmd = new Command("report", "Write the sweep's report.html (heatmaps, selected configurations, evaluation table).") { dir, save };
+        cmd.SetAction(p =>
+        {
+            var folder = TaskCommands.Guard(() => new SweepFolder(p.GetValue(dir)!));
+            string path = TaskCommands.Guard(() => SweepReport.Write(folder));
+            ctx.Out.WriteLine($"report: {path}");
+            if (p.GetValue(save) is { } file) { SweepReport.WritePresets(folder, file); ctx.Out.WriteLine($"presets: {Path.GetFullPath(file)}"); }
+            return CliApp.Ok;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,113 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using MuonInr.Experiments;
+using MuonInr.Tasks;
+
+namespace MuonInr.Sweeps;
+
+/// <summary>Expands a sweep into resolved RunSpecs with stable ids: the tune stage, and the evaluate stage of the winners.</summary>
+public static class SweepPlanner
+{
+    /// <summary>Every run of the tune stage: models × grids × axis combinations × seeds × tune files, deduplicated by id.</summary>
+    public static IReadOnlyList<PlannedRun> TuneStage(SweepSpec s, Presets presets)
+    {
+        var runs = new List<PlannedRun>();
+        var seen = new HashSet<string>();
+        var models = s.Models.Count > 0 ? s.Models.Select(m => (string?)m).ToList() : [null];
+        foreach (var model in models)
+            foreach (var grid in s.Grids)
+                foreach (var combo in Combinations(grid))
+                    foreach (var seed in s.Seeds)
+                        foreach (var file in s.Tune)
+                        {
+                            var node = (JsonObject)s.Base.DeepClone();
+                            if (model is not null) Set(node, "model.name", model);
+                            foreach (var (path, value) in combo) Set(node, path, value);
+                            Set(node, "data", file);
+                            Set(node, "seed", seed);
+                            var run = Plan(node, "tune", grid.Name, presets, Describe(model, combo));
+                            if (seen.Add(run.Id)) runs.Add(run);
+                        }
+        return runs;
+    }
+
+    /// <summary>The evaluate stage: each winner's configuration on every evaluate file and seed.</summary>
+    public static IReadOnlyList<PlannedRun> EvaluateStage(SweepSpec s, IEnumerable<PlannedRun> winners, Presets presets)
+    {
+        var runs = new List<PlannedRun>();
+        var seen = new HashSet<string>();
+        foreach (var w in winners)
+            foreach (var seed in s.Seeds)
+                foreach (var file in s.Evaluate)
+                {
+                    var node = RunSpecJson.ToNode(w.Spec with { MuoninrVersion = null });
+                    Set(node, "data", file);
+                    Set(node, "seed", seed);
+                    var run = Plan(node, "evaluate", w.Grid, presets, $"winner {w.ConfigKey}");
+                    if (seen.Add(run.Id)) runs.Add(run);
+                }
+        return runs;
+    }
+
+    private static PlannedRun Plan(JsonObject node, string stage, string grid, Presets presets, string what)
+    {
+        RunSpec resolved;
+        try { resolved = RunSpecResolver.Resolve(RunSpecJson.FromNode(node), presets); }
+        catch (RunSpecException e) { throw new SweepSpecException(e.Field, $"Configuration {what}: {e.Message}"); }
+        return new PlannedRun(Id(resolved), stage, grid, ConfigKey(resolved), resolved);
+    }
+
+    /// <summary>Stable id of a resolved spec: SHA-256 of its JSON without the version, 12 hex digits.</summary>
+    public static string Id(RunSpec resolved) => Hash(RunSpecJson.Serialize(resolved with { MuoninrVersion = null }));
+
+    /// <summary>Id of the configuration (the spec without data and seed).</summary>
+    public static string ConfigKey(RunSpec resolved) => Hash(RunSpecJson.Serialize(resolved with { MuoninrVersion = null, Data = null, Seed = null }));
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..12];
+
+    private static string Describe(string? model, IReadOnlyList<(string Path, JsonNode? Value)> combo)
+        => (model is null ? "" : $"model.name={model} ") + string.Join(" ", combo.Select(c => $"{c.Path}={c.Value?.ToJsonString() ?? "null"}"));
+
+    /// <summary>Sets dotted <paramref name="path"/> in a JSON object, creating parent objects.</summary>
+    public static void Set(JsonObject root, string path, object? value)
+    {
+        var parts = path.Split('.');
+        var target = root;
+        for (int i = 0; i < parts.Length - 1; i++)
+        {
+            if (target[parts[i]] is not JsonObject child)
+            {
+                if (target[parts[i]] is not null) throw new SweepSpecException(path, $"'{path}': {string.Join('.', parts[..(i + 1)])} is not an object.");
+                child = []; target[parts[i]] = child;
+            }
+            target = child;
+        }
+        target[parts[^1]] = value switch
+        {
+            null => null,
+            JsonNode n => n.DeepClone(),
+            string str => JsonValue.Create(str),
+            ulong u => JsonValue.Create(u),
+            _ => System.Text.Json.JsonSerializer.SerializeToNode(value),
+        };
+    }
+
+    private static IEnumerable<IReadOnlyList<(string Path, JsonNode? Value)>> Combinations(SweepGrid g)
+    {
+        if (g.Axes.Count == 0) { yield return []; yield break; }
+        if (g.Zip)
+        {
+            for (int i = 0; i < g.Axes[0].Values.Count; i++) yield return g.Axes.Select(a => (a.Path, a.Values[i])).ToList();
+            yield break;
+        }
+        var idx = new int[g.Axes.Count];
+        while (true)
+        {
+            yield return g.Axes.Select((a, k) => (a.Path, a.Values[idx[k]])).ToList();
+            int d = g.Axes.Count - 1;
+            while (d >= 0 && ++idx[d] == g.Axes[d].Values.Count) { idx[d] = 0; d--; }
+            if (d < 0) yield break;
+        }
+    }
+}

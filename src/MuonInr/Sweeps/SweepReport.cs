@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MuonInr.Rendering;
+
+namespace MuonInr.Sweeps;
+
+/// <summary>
+/// The sweep report (report.html in the sweep folder, self-contained): per architecture, the tune-set
+/// metric over Muon LR x auxiliary Adam LR as a heatmap and over the LR of every other optimizer as a
+/// curve; the selected configurations with links to their runs' reports; the evaluate-set table (per
+/// file and mean, every winner side by side, Muon's win count against Adam); failed runs with messages.
+/// Also writes the winners as a presets file that fit/compare/run accept (<c>--presets</c>).
+/// </summary>
+public static class SweepReport
+{
+    private static readonly CultureInfo Ci = CultureInfo.InvariantCulture;
+
+    /// <summary>Writes report.html into the folder; returns its path.</summary>
+    public static string Write(SweepFolder folder)
+    {
+        var (runs, metric, maximize, _) = folder.ReadPlan();
+        var states = runs.Select(folder.State).ToList();
+        var scores = SweepSelection.Scores(states, metric, maximize);
+        var winners = SweepSelection.Winners(scores, maximize);
+        string name = Path.GetFileName(folder.Path);
+        var report = new HtmlReport($"MuonInr sweep {name}: {metric} ({(maximize ? "higher" : "lower")} is better)");
+        var tune = states.Where(s => s.Run.Stage == "tune").ToList();
+        var eval = states.Where(s => s.Run.Stage == "evaluate").ToList();
+        report.Heading("Sweep").KeyValues([
+            ("task", string.Join(", ", runs.Select(r => r.Spec.Task).Distinct())),
+            ("tune files", string.Join(", ", tune.Select(s => DataName(s.Run.Spec.Data)).Distinct())),
+            ("evaluate files", eval.Count == 0 ? "none" : string.Join(", ", eval.Select(s => DataName(s.Run.Spec.Data)).Distinct())),
+            ("runs", $"{states.Count} planned: {states.Count(s => s.Status == "completed")} completed, {states.Count(s => s.Status == "diverged")} diverged, {states.Count(s => s.Status == "failed")} failed, {states.Count(s => !s.Final && s.Status != "failed")} pending or interrupted"),
+            ("selection", $"per (model, optimizer), the configuration with the {(maximize ? "highest" : "lowest")} mean {metric} over the tune files and seeds; a diverged run counts as the worst value"),
+        ]);
+
+        foreach (var model in scores.Select(s => s.Model).Distinct().Order(StringComparer.Ordinal))
+        {
+            report.Heading($"Tuning: {model}");
+            var svgs = new List<string>();
+            var muon = scores.Where(s => s.Model == model && s.Optimizer == "muon").ToList();
+            if (muon.Count > 0)
+            {
+                var rows = muon.Select(s => s.Representative.Spec.Optimizer.MuonLr!.Value).Distinct().Order().ToList();
+                var cols = muon.Select(s => s.Representative.Spec.Optimizer.Lr!.Value).Distinct().Order().ToList();
+                var values = new double[rows.Count, cols.Count];
+                for (int r = 0; r < rows.Count; r++)
+                    for (int c = 0; c < cols.Count; c++)
+                    {
+                        var cell = muon.Where(s => s.Representative.Spec.Optimizer.MuonLr == rows[r] && s.Representative.Spec.Optimizer.Lr == cols[c]).Select(s => s.Score).ToList();
+                        values[r, c] = cell.Count == 0 ? double.NaN : maximize ? cell.Max() : cell.Min();
+                    }
+                svgs.Add(new SvgHeatmap
+                {
+                    Title = $"{model} + Muon: {metric} on the tune set", Rows = rows.Select(v => v.ToString("G3", Ci)).ToList(), Columns = cols.Select(v => v.ToString("G3", Ci)).ToList(),
+                    Values = values, RowLabel = "Muon LR", ColumnLabel = "auxiliary Adam LR", HigherIsBetter = maximize,
+                }.ToSvg());
+            }
+            var others = scores.Where(s => s.Model == model && s.Optimizer != "muon").GroupBy(s => s.Optimizer).ToList();
+            if (others.Count > 0)
+            {
+                var chart = new SvgLineChart { Title = $"{model}: {metric} vs learning rate", XLabel = "log10 learning rate", YLabel = metric };
+                int i = 0;
+                foreach (var g in others)
+                {
+                    var pts = g.GroupBy(s => s.Representative.Spec.Optimizer.Lr!.Value).Select(x => (Lr: x.Key, V: maximize ? x.Max(s => s.Score) : x.Min(s => s.Score))).OrderBy(p => p.Lr).ToList();
+                    chart.Series.Add(new ChartSeries(g.Key, pts.Select(p => Math.Log10(p.Lr)).ToList(), pts.Select(p => double.IsFinite(p.V) ? p.V : double.NaN).ToList(), Color: SvgLineChart.ColorAt(i++)));
+                }
+                svgs.Add(chart.ToSvg());
+            }
+            report.Svgs([.. svgs]);
+        }
+
+        report.Heading("Selected configurations").LinkTable(
+            ["model", "optimizer", "LR (Adam / aux)", "Muon LR", $"tune {metric} (mean)", "runs", "configuration", "run report"],
+            winners.Select(w => (IReadOnlyList<(string, string?)>)[
+                (w.Model, null), (w.Optimizer, null), (w.Representative.Spec.Optimizer.Lr!.Value.ToString("G3", Ci), null),
+                (w.Representative.Spec.Optimizer.MuonLr?.ToString("G3", Ci) ?? "-", null), (w.Score.ToString("F3", Ci), null), (w.Runs.ToString(Ci), null),
+                (w.ConfigKey, null), ("report", $"runs/{w.Representative.Id}/report.html")]));
+
+        if (eval.Count > 0)
+        {
+            foreach (var model in eval.Select(s => s.Run.Spec.Model.Name!).Distinct().Order(StringComparer.Ordinal))
+            {
+                var mine = eval.Where(s => s.Run.Spec.Model.Name == model).ToList();
+                var opts = mine.Select(s => s.Run.Spec.Optimizer.Name!).Distinct().Order(StringComparer.Ordinal).ToList();
+                var files = mine.Select(s => s.Run.Spec.Data!).Distinct().ToList();
+                var rows = new List<IReadOnlyList<(string, string?)>>();
+                int muonWins = 0, compared = 0;
+                var sums = new double[opts.Count]; var counts = new int[opts.Count];
+                var ssimSums = new double[opts.Count];
+                foreach (var f in files)
+                {
+                    var row = new List<(string, string?)> { (DataName(f), null) };
+                    var byOpt = new Dictionary<string, double>();
+                    for (int k = 0; k < opts.Count; k++)
+                    {
+                        var runsHere = mine.Where(s => s.Run.Spec.Data == f && s.Run.Spec.Optimizer.Name == opts[k]).ToList();
+                        var vals = runsHere.Select(s => ResultsStore.MetricOf(s.Summary, metric) ?? double.NaN).ToList();
+                        double v = vals.Count > 0 && vals.All(double.IsFinite) ? vals.Average() : double.NaN;
+                        double ssim = runsHere.Select(s => s.Summary?.Metric("ssim") ?? double.NaN).DefaultIfEmpty(double.NaN).Average();
+                        byOpt[opts[k]] = v;
+                        if (double.IsFinite(v)) { sums[k] += v; counts[k]++; if (double.IsFinite(ssim)) ssimSums[k] += ssim; }
+                        row.Add((double.IsFinite(v) ? v.ToString("F2", Ci) + (double.IsFinite(ssim) ? $" / {ssim.ToString("F3", Ci)}" : "") : runsHere.FirstOrDefault()?.Status ?? "-",
+                            runsHere.Count == 1 && runsHere[0].Summary is not null ? $"runs/{runsHere[0].Run.Id}/report.html" : null));
+                    }
+                    if (byOpt.TryGetValue("muon", out var mv) && byOpt.TryGetValue("adam", out var av) && double.IsFinite(mv) && double.IsFinite(av))
+                    {
+                        compared++;
+                        if (maximize ? mv > av : mv < av) muonWins++;
+                    }
+                    rows.Add(row);
+                }
+                rows.Add([("mean", null), .. opts.Select((o, k) => (counts[k] > 0 ? (sums[k] / counts[k]).ToString("F2", Ci) + $" / {(ssimSums[k] / counts[k]).ToString("F3", Ci)}" : "-", (string?)null))]);
+                report.Heading($"Evaluation: {model} (tuned configurations on files they were not tuned on)")
+                      .LinkTable(["file", .. opts.Select(o => $"{o}: {metric} / ssim")], rows);
+                if (compared > 0) report.Paragraph($"Muon beats Adam on {muonWins} of {compared} files.");
+            }
+        }
+
+        var failed = states.Where(s => s.Status == "failed").ToList();
+        if (failed.Count > 0)
+            report.Heading("Failed runs").Table(["id", "model", "optimizer", "attempts", "message"],
+                failed.Select(s => (IReadOnlyList<string>)[s.Run.Id, s.Run.Spec.Model.Name!, s.Run.Spec.Optimizer.Name!, s.Attempts.ToString(Ci), s.Message ?? ""]));
+        string path = Path.Combine(folder.Path, "report.html");
+        File.WriteAllText(path + ".tmp", report.ToHtml());
+        File.Move(path + ".tmp", path, overwrite: true);
+        return path;
+    }
+
+    private static string DataName(string? d) => d == "generated" ? "generated" : Path.GetFileName(d ?? "");
+
+    /// <summary>
+    /// Writes the winners' learning rates as a presets file (per task and architecture: lr by optimizer and
+    /// muon_lr, each with its source) that <c>--presets</c> lays over the built-in table.
+    /// </summary>
+    public static void WritePresets(SweepFolder folder, string path)
+    {
+        var (runs, metric, maximize, _) = folder.ReadPlan();
+        var winners = SweepSelection.Winners(SweepSelection.Scores(runs.Select(folder.State), metric, maximize), maximize);
+        var root = new JsonObject();
+        string name = Path.GetFileName(folder.Path);
+        foreach (var w in winners)
+        {
+            var spec = w.Representative.Spec;
+            var task = root[spec.Task!] as JsonObject ?? (JsonObject)(root[spec.Task!] = new JsonObject { ["models"] = new JsonObject(), ["sources"] = new JsonObject() });
+            var models = (JsonObject)task["models"]!; var sources = (JsonObject)task["sources"]!;
+            var entry = models[w.Model] as JsonObject ?? (JsonObject)(models[w.Model] = new JsonObject());
+            var lr = entry["lr"] as JsonObject ?? (JsonObject)(entry["lr"] = new JsonObject());
+            lr[w.Optimizer] = spec.Optimizer.Lr;
+            string src = $"sweep {name}: best mean {metric} over {w.Runs} tune run(s) ({w.Score.ToString("F3", Ci)})";
+            sources[$"models.{w.Model}.lr.{w.Optimizer}"] = src;
+            if (w.Optimizer == "muon") { entry["muon_lr"] = spec.Optimizer.MuonLr; sources[$"models.{w.Model}.muon_lr"] = src; }
+        }
+        File.WriteAllText(path, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
+}
