@@ -12,6 +12,9 @@ namespace MuonInr.Nn;
 /// </summary>
 public static class SafeTensors
 {
+    /// <summary>Largest JSON header accepted (the reference implementation's cap).</summary>
+    public const long MaxHeaderBytes = 100L << 20;
+
     /// <summary>
     /// Writes <paramref name="tensors"/> (sorted by name) to <paramref name="path"/> through a temporary
     /// file and a rename, so an interrupted save never leaves a truncated checkpoint behind. Refuses to
@@ -111,9 +114,6 @@ public static class SafeTensors
         return Load(File.ReadAllBytes(path), path, out metadata);
     }
 
-    /// <summary>Largest JSON header accepted (the reference implementation's cap).</summary>
-    public const long MaxHeaderBytes = 100L << 20;
-
     /// <summary>
     /// Decodes a safetensors image held in memory; <paramref name="source"/> names it in error messages.
     /// Same validation and exceptions as <see cref="Load(string, out Dictionary{string, string})"/>.
@@ -155,9 +155,7 @@ public static class SafeTensors
         // JsonDocument does not validate UTF-8 inside strings until a string is read; check it up front.
         var header = bytes.AsMemory(8, (int)headerLen);
         if (!System.Text.Unicode.Utf8.IsValid(header.Span))
-        {
             throw Corrupt(path, $"its JSON header is not valid UTF-8 (header byte {FirstInvalidUtf8(header.Span)})");
-        }
         JsonDocument doc;
         try { doc = JsonDocument.Parse(header); }
         catch (Exception e) when (e is JsonException or ArgumentException)
@@ -165,7 +163,7 @@ public static class SafeTensors
             throw Corrupt(path, "its JSON header does not parse: " + OneLine(e.Message));
         }
         var entries = new List<Entry>();
-        using (doc)
+        using var disposeDoc = doc;
         try
         {
             var root = doc.RootElement;
