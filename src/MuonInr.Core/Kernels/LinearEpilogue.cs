@@ -93,7 +93,7 @@ public static class LinearEpilogue
                 {
                     float* dyp = pdy, yp = pyv, parts = pp;
                     bool relu = activation == FusedActivation.Relu;
-                    RowParallel.For(rows, cols, (c, s, e) =>
+                    RowParallel.ForChunks(rows, chunks, (c, s, e) =>
                     {
                         float* acc = parts is null ? null : parts + (long)c * cols;
                         if (acc is not null) new Span<float>(acc, cols).Clear();

@@ -30,7 +30,7 @@ public static class MseKernel
             fixed (double* parts = partial)
             {
                 float* p = pp, t = pt, g = grad.Length == 0 ? null : pg; double* part = parts;
-                RowParallel.For(rows, cols, (c, s, e) =>
+                RowParallel.ForChunks(rows, chunks, (c, s, e) =>
                 {
                     int start = s * cols, end = Math.Min(n, e * cols);
                     part[c] = Chunk(p + start, t + start, g is null ? null : g + start, end - start, scale);

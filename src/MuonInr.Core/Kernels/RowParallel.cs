@@ -29,10 +29,22 @@ public static class RowParallel
     public static (int Start, int End) Range(int rows, int chunks, int chunk)
         => ((int)((long)rows * chunk / chunks), (int)((long)rows * (chunk + 1) / chunks));
 
-    /// <summary>Runs <paramref name="body"/>(chunk, start, end) over every chunk.</summary>
+    /// <summary>
+    /// Runs <paramref name="body"/>(chunk, start, end) over every chunk of <see cref="ChunkCount"/>. A
+    /// kernel that sizes per-chunk buffers must instead call <see cref="ChunkCount"/> once and pass the
+    /// result to <see cref="ForChunks"/>: the degree may change in between.
+    /// </summary>
     public static void For(int rows, int columns, Action<int, int, int> body)
+        => ForChunks(rows, ChunkCount(rows, columns), body);
+
+    /// <summary>
+    /// Runs <paramref name="body"/>(chunk, start, end) for chunk in [0, <paramref name="chunks"/>): exactly
+    /// the chunk count the caller sized its buffers for, whatever <see cref="Degree"/> is now.
+    /// </summary>
+    public static void ForChunks(int rows, int chunks, Action<int, int, int> body)
     {
-        int chunks = ChunkCount(rows, columns);
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunks, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(chunks, Math.Max(1, rows));
         if (chunks == 1) { body(0, 0, rows); return; }
         WorkerPool.Run(chunks, c =>
         {

@@ -14,7 +14,9 @@ public static class WorkerPool
     // passes with small GEMMs, and a blocked worker costs tens of microseconds to wake for each one.
     private const int SpinIterations = 20_000;
     private static Worker[]? _workers;
-    private static int _degree = DefaultDegree();
+    private static readonly ThreadSetting Setting = ReadSetting(Environment.GetEnvironmentVariable(ThreadsVariable), MaxDegree);
+    private static int _degree = Setting.Degree;
+    private static int _requested = Setting.Requested ?? 0; // 0: nothing asked for (an int reads atomically)
     private static Action<int>? _job;
     private static int _chunks;
     private static int _pending;
@@ -22,21 +24,98 @@ public static class WorkerPool
     private static Exception? _failure;
     [ThreadStatic] private static bool _insideJob;
 
-    /// <summary>Threads used (caller included). Defaults to MUONINR_THREADS or the processor count.</summary>
+    /// <summary>The environment variable that sets the default <see cref="Degree"/>.</summary>
+    public const string ThreadsVariable = "MUONINR_THREADS";
+
+    /// <summary>
+    /// The most threads the pool runs: <see cref="Environment.ProcessorCount"/> (which honours the
+    /// process's affinity and container limits). Spinning workers beyond it starve each other: one training
+    /// step took 48 s at 32 threads on 2 cores against 3 s at 2.
+    /// </summary>
+    public static int MaxDegree => Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>
+    /// Threads used (caller included). Defaults to <c>MUONINR_THREADS</c> or the processor count, capped
+    /// at <see cref="MaxDegree"/>. Setting it: values below 1 throw <see cref="ArgumentOutOfRangeException"/>;
+    /// values above <see cref="MaxDegree"/> are capped to it (see <see cref="RequestedDegree"/> and
+    /// <see cref="DegreeCapped"/>). Workers of the previous degree are stopped and joined before the next job
+    /// runs, so a retired worker never runs a later job.
+    /// </summary>
     public static int Degree
     {
         get => _degree;
         set
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
-            lock (StartGate) _degree = value;
+            if (_insideJob)
+            {
+                // From inside a job: the job's caller holds StartGate until every worker is done (taking
+                // it here could deadlock), and the workers are busy; the next Run retires them.
+                _requested = value;
+                _degree = Math.Min(value, MaxDegree);
+                return;
+            }
+            lock (StartGate)
+            {
+                _requested = value;
+                _degree = Math.Min(value, MaxDegree);
+                if (_workers is { } ws && ws.Length != _degree - 1) RetireWorkers();
+            }
         }
     }
 
-    private static int DefaultDegree()
+    /// <summary>
+    /// The degree last asked for, before capping: the value last assigned to <see cref="Degree"/>, else a
+    /// valid <c>MUONINR_THREADS</c>, else null (the processor count was used).
+    /// </summary>
+    public static int? RequestedDegree => _requested > 0 ? _requested : null;
+
+    /// <summary>True when <see cref="RequestedDegree"/> exceeded <see cref="MaxDegree"/> and <see cref="Degree"/> was capped.</summary>
+    public static bool DegreeCapped => _requested > _degree;
+
+    /// <summary>
+    /// One line explaining why <c>MUONINR_THREADS</c> was ignored (set but not a positive integer; the pool
+    /// then uses the processor count), or null when it is unset or valid. Core never writes to the console:
+    /// the command line reports this line (together with <see cref="ConfigurationMessage"/>).
+    /// </summary>
+    public static string? ConfigurationError => Setting.Error;
+
+    /// <summary>
+    /// One line for the user about the thread configuration, or null when there is nothing to say:
+    /// <see cref="ConfigurationError"/> if <c>MUONINR_THREADS</c> is invalid, else a note that the requested
+    /// degree was capped at the processor count (<see cref="DegreeCapped"/>).
+    /// </summary>
+    public static string? ConfigurationMessage
     {
-        var env = Environment.GetEnvironmentVariable("MUONINR_THREADS");
-        return int.TryParse(env, out int n) && n > 0 ? n : Math.Max(1, Environment.ProcessorCount);
+        get
+        {
+            if (Setting.Error is { } e) return e;
+            int degree = _degree;
+            int r = _requested;
+            return r > degree
+                ? $"{(r == Setting.Requested ? ThreadsVariable + "=" + r : r + " threads")} exceeds the {MaxDegree} processors; using {degree} threads (more spinning workers than cores starve each other)."
+                : null;
+        }
+    }
+
+    /// <summary>A parsed thread setting: the degree to use, the value asked for, and why it was rejected.</summary>
+    internal readonly record struct ThreadSetting(int Degree, int? Requested, string? Error);
+
+    /// <summary>
+    /// Interprets a <c>MUONINR_THREADS</c> value: unset or blank gives <paramref name="processors"/>; a
+    /// positive integer gives itself capped at <paramref name="processors"/>; anything else gives
+    /// <paramref name="processors"/> with an error line.
+    /// </summary>
+    internal static ThreadSetting ReadSetting(string? value, int processors)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return new(processors, null, null);
+        string v = value.Trim();
+        if (int.TryParse(v, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int n) && n > 0)
+            return new(Math.Min(n, processors), n, null);
+        string shown = v.Length > 40 ? v[..40] + "..." : v;
+        shown = new string(shown.Select(c => char.IsControl(c) ? '?' : c).ToArray());
+        return new(processors, null,
+            $"{ThreadsVariable}='{shown}' is not a positive integer; using the {processors} processors.");
     }
 
     /// <summary>
@@ -80,9 +159,20 @@ public static class WorkerPool
     private static void EnsureWorkers(int degree)
     {
         if (_workers is { } ws && ws.Length == degree - 1) return;
-        if (_workers is not null) foreach (var w in _workers) w.Stop();
+        RetireWorkers();
         _workers = new Worker[degree - 1];
         for (int i = 0; i < degree - 1; i++) _workers[i] = new Worker(i + 1, degree);
+    }
+
+    // Called under StartGate with no job in flight. Joining (not just flagging) the old workers is what
+    // guarantees a retired worker, still spinning on the generation counter, never picks up a job of the
+    // next generation with its stale index and degree (it would run wrong chunks and corrupt _pending).
+    private static void RetireWorkers()
+    {
+        if (_workers is not { } old) return;
+        _workers = null;
+        foreach (var w in old) w.Stop();
+        foreach (var w in old) w.Join();
     }
 
     private sealed class Worker
@@ -90,6 +180,7 @@ public static class WorkerPool
         private readonly int _index;
         private readonly int _degree;
         private readonly SemaphoreSlim _signal = new(0);
+        private readonly Thread _thread;
         private long _seen;
         private volatile bool _stopped;
 
@@ -97,13 +188,15 @@ public static class WorkerPool
         {
             _index = index; _degree = degree;
             _seen = Interlocked.Read(ref _generation);
-            var t = new Thread(Loop) { IsBackground = true, Name = $"muoninr-worker-{index}" };
-            t.Start();
+            _thread = new Thread(Loop) { IsBackground = true, Name = $"muoninr-worker-{index}" };
+            _thread.Start();
         }
 
         public void Wake() => _signal.Release();
 
         public void Stop() { _stopped = true; _signal.Release(); }
+
+        public void Join() => _thread.Join();
 
         private void Loop()
         {
@@ -117,6 +210,8 @@ public static class WorkerPool
                     gen = Interlocked.Read(ref _generation);
                 }
                 if (gen == _seen) { _signal.Wait(); continue; }
+                // Fence: a stopped worker never touches a job (RetireWorkers joins before publishing one).
+                if (_stopped) break;
                 // Drain wake-ups of jobs already picked up by spinning.
                 while (_signal.CurrentCount > 0) _signal.Wait(0);
                 _seen = gen;

@@ -107,26 +107,8 @@ public class GemmTests
         }
     }
 
-    [Fact]
-    public void Managed_is_bit_reproducible_and_matches_single_thread_on_row_split()
-    {
-        var rng = new Rng(5);
-        int m = 500, n = 96, k = 300;
-        var a = new float[m * k]; var b = new float[n * k]; rng.FillUniform(a, -1, 1); rng.FillUniform(b, -1, 1);
-        var c1 = new float[m * n]; var c2 = new float[m * n]; var c3 = new float[m * n];
-        var gemm = GemmProviders.Managed;
-        gemm.Sgemm(false, true, m, n, k, 1f, a, k, b, k, 0f, c1, n);
-        gemm.Sgemm(false, true, m, n, k, 1f, a, k, b, k, 0f, c2, n);
-        int saved = WorkerPool.Degree;
-        try
-        {
-            WorkerPool.Degree = 1;
-            gemm.Sgemm(false, true, m, n, k, 1f, a, k, b, k, 0f, c3, n);
-        }
-        finally { WorkerPool.Degree = saved; }
-        Assert.Equal(c1, c2);
-        Assert.Equal(c1, c3); // each element is the same FMA chain whatever the row partition
-    }
+    // Managed_gemm_matches_single_thread_after_degree_changes lives in WorkerPoolTests: it changes the
+    // process-wide degree, so it runs in the non-parallel WorkerPool collection.
 
     [Fact]
     public void Invalid_arguments_name_the_offending_shapes()
