@@ -87,7 +87,9 @@ internal static class CliApp
             string message = (e as TypeInitializationException)?.InnerException?.Message ?? e.Message;
             throw new CliException(blas is null ? $"MUONINR_BLAS: {message}" : $"--blas: {message}", Usage);
         }
-        _ = error;
+        // MUONINR_THREADS above the core count is capped (oversubscribed spinning workers starve each other),
+        // an invalid value falls back to the core count: say so once, on stderr.
+        if (MuonInr.Kernels.WorkerPool.ConfigurationMessage is { } threads) error.WriteLine("warning: " + threads);
     }
 }
 
