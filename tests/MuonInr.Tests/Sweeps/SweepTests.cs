@@ -1,0 +1,143 @@
+using System.Text.Json.Nodes;
+using MuonInr.Cli;
+using MuonInr.Experiments;
+using MuonInr.Fields;
+using MuonInr.Sweeps;
+
+namespace MuonInr.Tests.Sweeps;
+
+public class SweepTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "muoninr-sweep-" + Guid.NewGuid().ToString("N"));
+
+    public SweepTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string P(string name) => Path.Combine(_dir, name);
+
+    private static (int Code, string Out, string Err) Cli(string[] args, Func<bool>? stop = null)
+    {
+        var o = new StringWriter(); var e = new StringWriter();
+        int code = CliApp.Run(args, o, e, stop);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    private const string Tiny = """
+        name: tiny
+        base: { task: image, steps: 12, eval_every: 6, rank_every: 6, model: { name: relu-mlp, hidden: 16, layers: 3 }, options: { generated_width: 24 } }
+        grids:
+          - name: adam
+            axes:
+              optimizer.name: [adam]
+              optimizer.lr: logspace(1e-3, 1e-2, 3)
+          - name: muon
+            axes: { optimizer.name: [muon], optimizer.muon_lr: [0.03, 0.1], optimizer.lr: [1e-3, 1e-2] }
+        seeds: [0]
+        data: { tune: [generated] }
+        """;
+
+    private string Write(string name, string text) { File.WriteAllText(P(name), text); return P(name); }
+
+    [Fact]
+    public void Expansion_gives_stable_ids_and_every_configuration_once()
+    {
+        var spec = SweepSpec.Parse(Tiny, _dir);
+        var a = SweepPlanner.TuneStage(spec, Presets.BuiltIn);
+        var b = SweepPlanner.TuneStage(SweepSpec.Parse(Tiny.Replace("optimizer.muon_lr: [0.03, 0.1], optimizer.lr: [1e-3, 1e-2]", "optimizer.lr: [1e-3, 1e-2], optimizer.muon_lr: [0.03, 0.1]"), _dir), Presets.BuiltIn);
+        Assert.Equal(3 + 4, a.Count);
+        Assert.Equal(a.Select(r => r.Id).Order(), b.Select(r => r.Id).Order()); // axis order does not change a configuration's id
+        Assert.Equal(a.Count, a.Select(r => r.Id).Distinct().Count());
+        Assert.Equal([0.001, 0.00316228, 0.01], a.Where(r => r.Grid == "adam").Select(r => r.Spec.Optimizer.Lr!.Value).ToArray());
+        Assert.All(a, r => Assert.Equal(r.Id, SweepPlanner.Id(RunSpecResolver.Resolve(r.Spec))));
+    }
+
+    [Theory]
+    [InlineData("name: x\nbase: {task: image}\nfoo: 1", "Unknown field 'foo'")]
+    [InlineData("name: x\nbase: {task: image}\naxes: {optimizer.lr: \"logspace(0, 1, 3)\"}", "logspace(a, b, n) needs a, b > 0")]
+    [InlineData("name: x\nbase: {task: image}\naxes: {model.hidden: [8, 16], optimizer.lr: [1e-3]}\nmode: zip", "equal length")]
+    [InlineData("name: x\nbase: {task: image}\ndata: {tune: [nope.png]}", "does not exist")]
+    [InlineData("name: x\nbase: {task: image}\naxes: {model.hiden: [8]}", "model.hiden")]
+    [InlineData("name: x\nbase: {task: image}\naxes: {optimizer.lr: [-1]}", "optimizer.lr must be a finite number > 0")]
+    [InlineData("name: x\nbase: {task: image, seed: 3}", "base.seed")]
+    [InlineData("name: x\nbase: [1]", "base must be a mapping")]
+    [InlineData("name: x\nbase: {task: image\n", "not valid YAML")]
+    public void Bad_specs_fail_with_one_line_naming_the_field(string yaml, string expected)
+    {
+        var (code, _, err) = Cli(["sweep", Write("bad.yaml", yaml), "--out", P("never"), "--dry-run"]);
+        Assert.Equal(2, code);
+        Assert.Contains(expected, err);
+        Assert.Single(err.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void A_stopped_sweep_resumes_running_only_the_missing_runs_and_reports()
+    {
+        string spec = Write("tiny.yaml", Tiny);
+        string folder = P("sw");
+        int Done() => Directory.Exists(Path.Combine(folder, "runs"))
+            ? Directory.GetDirectories(Path.Combine(folder, "runs")).Count(d => File.Exists(Path.Combine(d, "summary.json")) && File.ReadAllText(Path.Combine(d, "summary.json")).Contains("\"completed\"")) : 0;
+        var first = Cli(["sweep", spec, "--out", folder, "--jobs", "1"], stop: () => Done() >= 3);
+        Assert.Equal(130, first.Code);
+        int done = Done();
+        Assert.InRange(done, 3, 6);
+        var stamps = Directory.GetDirectories(Path.Combine(folder, "runs")).Where(d => File.Exists(Path.Combine(d, "summary.json")) && File.ReadAllText(Path.Combine(d, "summary.json")).Contains("\"completed\""))
+            .ToDictionary(d => d, d => File.GetLastWriteTimeUtc(Path.Combine(d, "summary.json")));
+
+        var second = Cli(["sweep", spec, "--out", folder, "--jobs", "2"]);
+        Assert.True(second.Code == 0, second.Err);
+        Assert.Contains($"tune 7 runs ({7 - done} executed now)", second.Out);
+        foreach (var (d, t) in stamps) Assert.Equal(t, File.GetLastWriteTimeUtc(Path.Combine(d, "summary.json"))); // finished runs untouched
+        Assert.Equal(7, Done());
+        var third = Cli(["sweep", spec, "--out", folder]);
+        Assert.Contains("(0 executed now)", third.Out);
+
+        string html = File.ReadAllText(Path.Combine(folder, "report.html"));
+        Assert.Contains("class=\"cell\"", html);           // the Muon LR x aux LR heatmap
+        Assert.Contains("auxiliary Adam LR", html);
+        Assert.Contains("Selected configurations", html);
+        var rep = Cli(["sweep", "report", folder, "--save-presets", P("tuned.json")]);
+        Assert.Equal(0, rep.Code);
+        var winnerMuon = JsonNode.Parse(File.ReadAllText(P("tuned.json")))!["image"]!["models"]!["relu-mlp"]!["muon_lr"]!.GetValue<double>();
+        var resolved = RunSpecResolver.Resolve(new RunSpec { Task = "image", Data = "generated" }, Presets.WithFile(P("tuned.json")));
+        Assert.Equal(winnerMuon, resolved.Optimizer.MuonLr);
+
+        var csv = Cli(["runs", folder, "--csv", "--where", "optimizer = 'muon'"]);
+        Assert.Equal(0, csv.Code);
+        Assert.Equal(1 + 4, csv.Out.Trim().Split('\n').Length);
+        File.Delete(Path.Combine(folder, "results.db"));
+        Assert.Equal(0, Cli(["sweep", "index", folder]).Code);   // the index is rebuilt from the run directories
+        Assert.Equal(1 + 7, Cli(["runs", folder, "--csv"]).Out.Trim().Split('\n').Length);
+        Assert.Equal(2, Cli(["runs", folder, "--where", "nonsense ="]).Code);
+    }
+
+    [Fact]
+    public void A_failing_run_is_recorded_retried_and_does_not_stop_the_sweep()
+    {
+        // downsample 32 on a 24-pixel image is refused when the run loads its data: a run-time failure.
+        string spec = Write("fail.yaml", """
+            name: fail
+            base: { task: image, steps: 4, model: { name: relu-mlp, hidden: 8, layers: 3 }, optimizer: { name: adam }, options: { generated_width: 24 } }
+            axes: { options.downsample: [1, 32] }
+            retries: 1
+            """);
+        var (code, outText, err) = Cli(["sweep", spec, "--out", P("f"), "--jobs", "2"]);
+        Assert.Equal(1, code);
+        Assert.Contains("1 failed", outText);
+        Assert.Contains("retry 1/1", err);
+        var status = Cli(["sweep", "status", P("f")]);
+        Assert.Contains("1 completed", status.Out);
+        Assert.Contains("options.downsample 32 is larger than the image", status.Out);
+        Assert.Contains("Failed runs", File.ReadAllText(Path.Combine(P("f"), "report.html")));
+    }
+
+    [Fact]
+    public void Dry_run_prints_the_plan_and_a_cost_estimate_and_writes_nothing()
+    {
+        var (code, outText, _) = Cli(["sweep", Write("tiny.yaml", Tiny), "--out", P("dry"), "--dry-run"]);
+        Assert.Equal(0, code);
+        Assert.Contains("7 tune runs", outText);
+        Assert.Contains("estimated cost", outText);
+        Assert.False(Directory.Exists(P("dry")));
+    }
+}
