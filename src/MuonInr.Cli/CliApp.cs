@@ -58,12 +58,12 @@ internal static class CliApp
         }
         catch (CliException e)
         {
-            error.WriteLine($"error: {e.Message}");
+            error.WriteLine($"error: {MuonInr.Tasks.RunSpecException.OneLine(e.Message)}");
             return e.ExitCode;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or OutOfMemoryException or InvalidDataException or InsufficientMemoryException)
         {
-            error.WriteLine($"error: {e.Message}");
+            error.WriteLine($"error: {MuonInr.Tasks.RunSpecException.OneLine(e.Message)}");
             return Failure;
         }
         catch (Exception e) when (Environment.GetEnvironmentVariable("MUONINR_DEBUG") is null)

@@ -16,7 +16,13 @@ public static class Wav
     /// <summary>Reads a WAV file.</summary>
     public static WavAudio Read(string path)
     {
+        if (Directory.Exists(path)) throw new DataFormatException($"'{path}' is a directory, not a WAV file.");
         if (!File.Exists(path)) throw new FileNotFoundException($"Audio file '{path}' does not exist.", path);
+        // The file is read whole and decoded to float32 (at most 4 bytes per byte of 8-bit PCM): refuse what
+        // cannot fit in half the memory available before reading it.
+        long length = new FileInfo(path).Length, available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (length > int.MaxValue || length * 5 > available / 2)
+            throw new DataFormatException($"'{path}' is {length / (1 << 20)} MB; decoding it needs up to {length * 5 / (1 << 20)} MB but about {available / (1 << 20)} MB are available. Cut the clip (e.g. with sox) or use a machine with more memory.");
         return Decode(File.ReadAllBytes(path), path);
     }
 
