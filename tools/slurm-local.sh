@@ -17,6 +17,7 @@ DIR=${MUONINR_SLURM_DIR:-/tmp/muoninr-slurm}
 CONF=$DIR/slurm.conf
 PIDS=$DIR/started          # "name pid" of every daemon this script started
 TIMEOUT=${MUONINR_SLURM_TIMEOUT:-60}
+PATH=$PATH:/usr/sbin:/sbin   # the daemons (slurmctld, slurmd, munged) live in sbin
 
 say() { echo "slurm-local: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -62,7 +63,7 @@ start_munge() {
   mkdir -p /run/munge /var/log/munge /var/lib/munge
   chown munge:munge /run/munge /var/log/munge /var/lib/munge
   rm -f /run/munge/munged.pid
-  runuser -u munge -- /usr/sbin/munged --pid-file=/run/munge/munged.pid || die "munged did not start (see /var/log/munge/munged.log)"
+  runuser -u munge -- "$(command -v munged)" --pid-file=/run/munge/munged.pid || die "munged did not start (see /var/log/munge/munged.log)"
   for _ in $(seq 50); do [[ -s /run/munge/munged.pid ]] && break; sleep 0.1; done
   echo "munged $(cat /run/munge/munged.pid)" >>"$PIDS"
   munge -n 2>/dev/null | unmunge >/dev/null 2>&1 || die "munged started but credentials do not verify"
@@ -116,10 +117,10 @@ up() {
   chown -R slurm:slurm "$DIR/ctld"
   write_conf
   start_munge
-  /usr/sbin/slurmctld -f "$CONF" || die "slurmctld did not start (see $DIR/ctld/slurmctld.log)"
+  slurmctld -f "$CONF" || die "slurmctld did not start (see $DIR/ctld/slurmctld.log)"
   for _ in $(seq 50); do [[ -s $DIR/ctld/slurmctld.pid ]] && break; sleep 0.1; done
   echo "slurmctld $(cat "$DIR/ctld/slurmctld.pid" 2>/dev/null)" >>"$PIDS"
-  /usr/sbin/slurmd -f "$CONF" || die "slurmd did not start (see $DIR/d/slurmd.log)"
+  slurmd -f "$CONF" || die "slurmd did not start (see $DIR/d/slurmd.log)"
   for _ in $(seq 50); do [[ -s $DIR/d/slurmd.pid ]] && break; sleep 0.1; done
   echo "slurmd $(cat "$DIR/d/slurmd.pid" 2>/dev/null)" >>"$PIDS"
   local waited=0 state=""
