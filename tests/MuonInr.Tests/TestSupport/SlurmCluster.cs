@@ -19,8 +19,9 @@ public static class SlurmCluster
             if (!OnPath(tool)) return $"'{tool}' is not on PATH (start a local Slurm with tools/slurm-local.sh up)";
         string? conf = Environment.GetEnvironmentVariable("SLURM_CONF");
         if (string.IsNullOrEmpty(conf)) return "SLURM_CONF is unset (eval \"$(tools/slurm-local.sh up)\" sets it)";
+        if (!File.Exists(conf)) return $"SLURM_CONF={conf} does not exist";
         var (code, output) = Run("sinfo", "-h", "-o", "%t");
-        if (code != 0) return $"sinfo failed ({code}): the Slurm controller does not answer (tools/slurm-local.sh status)";
+        if (code != 0) return $"sinfo {(code < 0 ? "timed out" : $"failed ({code})")}: the Slurm controller does not answer (tools/slurm-local.sh status)";
         var states = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (!states.Any(s => s.StartsWith("idle", StringComparison.Ordinal) || s.StartsWith("mix", StringComparison.Ordinal)))
             return $"no Slurm node is idle (sinfo states: {string.Join(", ", states)})";
