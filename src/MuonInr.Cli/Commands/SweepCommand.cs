@@ -51,7 +51,7 @@ internal static class SweepCommand
             ISweepExecutor exec = p.GetValue(executor) switch
             {
                 "local" => new LocalExecutor(Launcher(), p.GetValue(jobs) is { } j ? Positive(CliValues.Int(j, "--jobs"), "--jobs") : DefaultJobs),
-                "slurm" => slurm.Build(p, Launcher()),
+                "slurm" => slurm.Build(p, Launcher(), ContinueArgs(p.GetValue(spec)!, p.GetValue(presets), folder, p)),
                 var other => throw new CliException($"--executor must be local or slurm, got '{other}'.", CliApp.Usage),
             };
             var outcome = TaskCommands.Guard(() => SweepRunner.RunAsync(s, folder, exec, table, ctx.ShouldStop, ctx.Error.WriteLine).GetAwaiter().GetResult());
@@ -69,6 +69,18 @@ internal static class SweepCommand
         cmd.Add(Index(ctx));
         cmd.Add(Report(ctx));
         return cmd;
+    }
+
+    /// <summary>
+    /// The sweep command a Slurm gather job re-runs: absolute paths (it may start elsewhere) and the
+    /// arguments as parsed, not the process's command line (CliApp.Run may run inside another program).
+    /// </summary>
+    private static List<string> ContinueArgs(string specFile, string? presetsFile, SweepFolder folder, ParseResult p)
+    {
+        var args = new List<string> { "sweep", Path.GetFullPath(specFile), "--out", folder.Path, "--executor", "slurm" };
+        if (presetsFile is not null) args.AddRange(["--presets", Path.GetFullPath(presetsFile)]);
+        if (p.GetValue(CliApp.Blas) is { } blas) args.AddRange(["--blas", blas]);
+        return args;
     }
 
     private static int Positive(int v, string flag) => v >= 1 ? v : throw new CliException($"{flag} must be ≥ 1, got {v}.", CliApp.Usage);

@@ -97,8 +97,11 @@ public sealed class SlurmExecutor(RunLauncher launcher, SlurmSettings settings) 
         while (true)
         {
             if (shouldStop()) { Run("scancel", job); log($"cancelled Slurm job {job}"); return; }
-            var (code, output, _) = Run("squeue", "-h", "-j", job, "-o", "%i");
+            var (code, output, error) = Run("squeue", "-h", "-j", job, "-o", "%i");
             if (code == 0 && output.Trim().Length == 0) break;
+            // A job purged from the controller (MinJobAge after it ended) is unknown to squeue: it ended too.
+            // Other errors (the controller briefly unreachable) keep polling.
+            if (code != 0 && error.Contains("Invalid job id", StringComparison.OrdinalIgnoreCase)) break;
             await Task.Delay(1000);
         }
         foreach (var r in todo)
