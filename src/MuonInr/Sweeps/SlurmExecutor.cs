@@ -24,8 +24,8 @@ public sealed record SlurmSettings
 }
 
 /// <summary>
-/// Runs a sweep's pending runs as one Slurm job array (task i runs <c>muoninr sweep run-one DIR
-/// --index i --stage S --index-from-env</c> over a frozen id list), each with MUONINR_THREADS =
+/// Runs a sweep's pending runs as one Slurm job array (task i runs <c>muoninr sweep run-one DIR --id ID</c>
+/// with the i-th id of a frozen list, slurm/array-N.ids), each with MUONINR_THREADS =
 /// cpus-per-task. Without <see cref="SlurmSettings.Wait"/> it also submits a gather job (dependency
 /// afterany on the array) that re-runs the sweep command: it records runs that did not finish as failed
 /// attempts (retried up to the sweep's retries), submits the next stage, and writes the report when
