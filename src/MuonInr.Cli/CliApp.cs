@@ -31,6 +31,7 @@ internal static class CliApp
         var ctx = new CliContext(output, error, shouldStop ?? (() => false), quiet || stderr is not null);
         var root = new RootCommand("MuonInr: high-fidelity implicit neural representations with rank-preserving (Muon) optimizers.");
         root.Add(Blas);
+        VersionInfo.Install(root); // --version: version, GEMM provider and instruction set
         root.Add(DemoCommand.Create(ctx));
         var fit = new Command("fit", "Fit an INR to a signal: muoninr fit TASK DATA [options].");
         var compare = new Command("compare", "Compare optimizers (and architectures) on one signal: muoninr compare TASK DATA [options].");
