@@ -92,6 +92,15 @@ public class ReliabilityCliTests : IDisposable
     }
 
     [Fact]
+    public void Demo_refuses_an_absurd_width_with_one_line()
+    {
+        var (code, _, err) = Run("demo", "--width", "100000", "--steps", "1", "--out", P("demo"));
+        Assert.Equal(2, code);
+        Assert.Contains("--width must be in [16, 8192], got 100000", err);
+        Assert.False(Directory.Exists(P("demo")));
+    }
+
+    [Fact]
     public void Compare_refuses_the_same_optimizer_twice_instead_of_mixing_two_runs_in_one_folder()
     {
         var (code, _, err) = Run("compare", "image", "generated", "--optimizers", "adam,adam", "--steps", "1", "--out", P("dup"));

@@ -20,6 +20,13 @@ public class SignalTests : IDisposable
         return node.ToJsonString();
     }
 
+    private static bool SigIntIgnored()
+    {
+        // /proc/self/status "SigIgn:" is a hex mask; SIGINT is signal 2 (bit 1).
+        var line = File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal)) : null;
+        return line is not null && (Convert.ToUInt64(line[7..].Trim(), 16) & 2UL) != 0;
+    }
+
     [Theory]
     [InlineData("adam")]
     [InlineData("muon")]
@@ -40,7 +47,11 @@ public class SignalTests : IDisposable
         string? line;
         while ((line = await p.StandardError.ReadLineAsync()) is not null && !line.Contains("/800 loss", StringComparison.Ordinal)) { }
         Assert.NotNull(line);
-        using (var kill = Process.Start("kill", ["-INT", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill!.WaitForExitAsync();
+        // SIGINT, unless this process was started with SIGINT ignored (a background job of a non-interactive
+        // shell: children inherit SIG_IGN and the runtime keeps it, as a nohup'd program should): then
+        // SIGTERM, which takes the same clean-stop path.
+        string signal = SigIntIgnored() ? "-TERM" : "-INT";
+        using (var kill = Process.Start("kill", [signal, p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill!.WaitForExitAsync();
         string rest = await p.StandardError.ReadToEndAsync();
         await p.WaitForExitAsync();
         Assert.True(p.ExitCode == 130, $"exit {p.ExitCode}: {rest} {await stdout}");
@@ -58,3 +69,4 @@ public class SignalTests : IDisposable
         Assert.Equal(Deterministic(Path.Combine(_dir, "full", "summary.json")), Deterministic(Path.Combine(_dir, "resumed", "summary.json")));
     }
 }
+
