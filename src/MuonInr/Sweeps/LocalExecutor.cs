@@ -7,7 +7,7 @@ namespace MuonInr.Sweeps;
 /// Runs a sweep on this machine: <see cref="Jobs"/> child processes at once (<c>muoninr sweep run-one</c>),
 /// each with <c>MUONINR_THREADS</c> = cores / jobs, so the machine is never oversubscribed. A crashed run
 /// is recorded (attempts, last message) and retried up to the sweep's retries; one bad run never stops
-/// the others. A stop request stops launching and sends SIGINT to the running children, which stop at a
+/// the others. A stop request stops launching and sends SIGTERM to the running children, which stop at a
 /// step boundary (their runs are redone next time).
 /// </summary>
 public sealed class LocalExecutor(RunLauncher launcher, int jobs) : ISweepExecutor
@@ -81,7 +81,7 @@ public sealed class LocalExecutor(RunLauncher launcher, int jobs) : ISweepExecut
         try
         {
             if (OperatingSystem.IsWindows()) p.Kill();
-            else _ = SysKill(p.Id, 2); // SIGINT: the child stops at its next step boundary
+            else _ = SysKill(p.Id, 15); // SIGTERM (not SIGINT, which a background parent may have left ignored): the child stops at its next step boundary
         }
         catch (InvalidOperationException) { }
     }
