@@ -96,8 +96,6 @@ internal static class SweepCommand
         ctx.Out.WriteLine($"sweep {s.Name}: {plan.Count} tune runs; then the best per (model, optimizer) on {s.Evaluate.Count} evaluate file(s) x {s.Seeds.Count} seed(s)");
         foreach (var g in plan.GroupBy(r => (r.Spec.Model.Name, r.Spec.Optimizer.Name, r.Grid)))
             ctx.Out.WriteLine($"  {g.Key.Item1} + {g.Key.Item2} ({g.Key.Grid}): {g.Count()} runs");
-        int winners = plan.Select(r => (r.Spec.Model.Name, r.Spec.Optimizer.Name)).Distinct().Count();
-        int evalRuns = winners * s.Evaluate.Count * s.Seeds.Count;
         double total = 0;
         foreach (var g in plan.GroupBy(r => r.Spec.Model.Name))
         {
@@ -105,11 +103,13 @@ internal static class SweepCommand
             var probeSpec = g.First().Spec with { Steps = 4, EvalEvery = 1000, RankEvery = 0, CheckpointEvery = 0 };
             using var probe = TaskCommands.Guard(() => Runs.Fit(probeSpec));
             double perStep = probe.Summary.SecondsPerStep;
-            double seconds = g.Sum(r => r.Spec.Steps!.Value * perStep) + (double)evalRuns / Math.Max(1, winners) * g.Select(r => (r.Spec.Model.Name, r.Spec.Optimizer.Name)).Distinct().Count() * g.First().Spec.Steps!.Value * perStep;
+            // Tune runs of this model, plus its winners (one per optimizer) on every evaluate file and seed.
+            int evalRuns = g.Select(r => r.Spec.Optimizer.Name).Distinct().Count() * s.Evaluate.Count * s.Seeds.Count;
+            double seconds = perStep * (g.Sum(r => (double)r.Spec.Steps!.Value) + evalRuns * (double)g.First().Spec.Steps!.Value);
             total += seconds;
-            ctx.Out.WriteLine(string.Create(Ci, $"  probe {g.Key}: {perStep:F3} s/step at {MuonInr.Kernels.WorkerPool.Degree} threads"));
+            ctx.Out.WriteLine(string.Create(Ci, $"  probe {g.Key}: {perStep:F3} s/step at {MuonInr.Kernels.WorkerPool.Degree} threads; {g.Count()} tune + {evalRuns} evaluate runs ≈ {seconds / 3600:F2} h"));
         }
-        ctx.Out.WriteLine(string.Create(Ci, $"estimated cost: {total / 3600:F2} CPU-hours at this machine's full width; with {jobs} job(s) at a time about {total / 3600:F2}–{total / 3600 * jobs / Math.Max(1, Math.Min(jobs, Environment.ProcessorCount)):F2} h wall-clock (runs sharing cores each run slower)"));
+        ctx.Out.WriteLine(string.Create(Ci, $"estimated cost: about {total / 3600:F2} h of this machine at full width (the probe's speed; {jobs} job(s) at a time share it), excluding evaluation and rank diagnostics"));
         return CliApp.Ok;
     }
 
