@@ -3,6 +3,8 @@ using System.Xml;
 using MuonInr.Cli;
 using MuonInr.IO;
 
+using MuonInr.Tests.TestSupport;
+
 namespace MuonInr.Tests.Cli;
 
 public class CliEndToEndTests : IDisposable
@@ -13,12 +15,7 @@ public class CliEndToEndTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter(); var e = new StringWriter();
-        int code = CliApp.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliRunner.Run(args);
 
     private static void AssertWellFormed(string html)
     {

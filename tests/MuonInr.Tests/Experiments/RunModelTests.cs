@@ -8,6 +8,8 @@ using MuonInr.Reports;
 using MuonInr.Tasks;
 using MuonInr.Tests.Tasks;
 
+using MuonInr.Tests.TestSupport;
+
 namespace MuonInr.Tests.Experiments;
 
 /// <summary>The run model (issue: one RunSpec, one presets table, tasks as plug-ins).</summary>
@@ -23,12 +25,7 @@ public class RunModelTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var o = new StringWriter(); var e = new StringWriter();
-        int code = CliApp.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Cli(params string[] args) => CliRunner.Run(args);
 
     private string P(string name) => Path.Combine(_dir, name);
 

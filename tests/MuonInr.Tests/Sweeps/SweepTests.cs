@@ -4,6 +4,8 @@ using MuonInr.Experiments;
 using MuonInr.Fields;
 using MuonInr.Sweeps;
 
+using MuonInr.Tests.TestSupport;
+
 namespace MuonInr.Tests.Sweeps;
 
 public class SweepTests : IDisposable
@@ -16,12 +18,7 @@ public class SweepTests : IDisposable
 
     private string P(string name) => Path.Combine(_dir, name);
 
-    private static (int Code, string Out, string Err) Cli(string[] args, Func<bool>? stop = null)
-    {
-        var o = new StringWriter(); var e = new StringWriter();
-        int code = CliApp.Run(args, o, e, stop);
-        return (code, o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Cli(string[] args, Func<bool>? stop = null) => CliRunner.Run(args, stop);
 
     private const string Tiny = """
         name: tiny
