@@ -116,27 +116,15 @@ internal static class SweepCommand
     private static Command RunOne(CliContext ctx)
     {
         var dir = new Argument<string>("DIR") { Description = "Sweep folder." };
-        var id = new Option<string?>("--id") { Description = "Id of the planned run." };
-        var index = new Option<string?>("--index") { Description = "Or its position in plan.json, 0-based (Slurm array tasks use SLURM_ARRAY_TASK_ID with --index-from-env)." };
-        var fromEnv = new Option<bool>("--index-from-env") { Description = "Take the index from SLURM_ARRAY_TASK_ID." };
-        var stage = new Option<string?>("--stage") { Description = "With --index: count only runs of this stage (tune or evaluate)." };
-        var cmd = new Command("run-one", "Run one planned run of a sweep folder (what executors launch); its directory and database row are its result.") { dir, id, index, fromEnv, stage };
+        var id = new Option<string>("--id") { Description = "Id of the planned run (plan.json).", Required = true };
+        var cmd = new Command("run-one", "Run one planned run of a sweep folder (what executors launch); its directory and database row are its result.") { dir, id };
         cmd.SetAction(p =>
         {
             var folder = TaskCommands.Guard(() => new SweepFolder(p.GetValue(dir)!));
             var (runs, metric, _, _) = TaskCommands.Guard(() => folder.ReadPlan());
-            PlannedRun run;
-            if (p.GetValue(id) is { } wanted) run = runs.FirstOrDefault(r => r.Id == wanted) ?? throw new CliException($"No run '{wanted}' in {folder.PlanFile}.", CliApp.Usage);
-            else
-            {
-                string? text = p.GetValue(fromEnv) ? Environment.GetEnvironmentVariable("SLURM_ARRAY_TASK_ID") : p.GetValue(index);
-                if (text is null) throw new CliException("Give --id, --index or --index-from-env.", CliApp.Usage);
-                int i = CliValues.Int(text, "--index");
-                var list = p.GetValue(stage) is { } st ? runs.Where(r => r.Stage == st).ToList() : runs.ToList();
-                if (i < 0 || i >= list.Count) throw new CliException($"--index {i} is outside the plan (0 to {list.Count - 1}).", CliApp.Usage);
-                run = list[i];
-            }
-            if (folder.State(run).Final) { ctx.Out.WriteLine($"{run.Id}: already {folder.State(run).Status}"); return CliApp.Ok; }
+            string wanted = p.GetValue(id)!;
+            var run = runs.FirstOrDefault(r => r.Id == wanted) ?? throw new CliException($"No run '{wanted}' in {folder.PlanFile}.", CliApp.Usage);
+            if (folder.State(run) is { Final: true } done) { ctx.Out.WriteLine($"{run.Id}: already {done.Status}"); return CliApp.Ok; }
             int code;
             try
             {

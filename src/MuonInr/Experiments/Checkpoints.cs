@@ -108,12 +108,4 @@ public static class Checkpoints
         optimizer.LoadState(Path.Combine(dir, "optimizer.safetensors"));
         return (step, initial);
     }
-
-    /// <summary>The resolved spec stored with the checkpoint of <paramref name="runDir"/>, or null when there is none.</summary>
-    public static RunSpec? SavedSpec(string runDir)
-    {
-        if (Locate(runDir) is not { } dir) return null;
-        try { return JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "checkpoint.json")))?["spec"] is JsonObject o ? RunSpecJson.FromNode(o) : null; }
-        catch (Exception e) when (e is JsonException or RunSpecException) { return null; }
-    }
 }

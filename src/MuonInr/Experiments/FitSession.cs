@@ -98,11 +98,13 @@ public static class FitSession
             if (hooks.CheckpointDir is not null) Checkpoints.Save(hooks.CheckpointDir, model, opt.Optimizer, trainer.StepsDone, spec, initialRanks);
         }
         history.Metrics.AddRange(trainer.History.Metrics);
-        foreach (var (name, spectrum) in layers) history.FinalSpectra.Add((name, spectrum().SingularValues));
+        // One SVD per matrix for the final spectra and the final stable ranks.
+        var final = layers.Select(l => (l.Name, Spectrum: l.Spectrum())).ToList();
+        foreach (var (name, spectrum) in final) history.FinalSpectra.Add((name, spectrum.SingularValues));
         string routing = opt.Optimizer is MuonInr.Optim.MuonWithAuxAdam
             ? string.Join(", ", opt.Optimizer.ParamGroups.Where(g => g.UseMuon).SelectMany(g => g.Parameters).Select(p => p.Name))
             : "";
         return new FitOutcome(history, trainer.StepsDone, trainer.TrainingSeconds / Math.Max(1, trainer.StepsDone - startStep), initialRanks,
-            layers.Select(l => l.Spectrum().StableRank).ToArray(), routing, status, stopped);
+            final.Select(l => l.Spectrum.StableRank).ToArray(), routing, status, stopped);
     }
 }

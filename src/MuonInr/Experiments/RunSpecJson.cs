@@ -66,15 +66,37 @@ public static class RunSpecJson
     public static RunSpec With(RunSpec spec, string path, JsonNode? value)
     {
         var root = ToNode(spec);
+        SetPath(root, path, value);
+        return FromNode(root);
+    }
+
+    /// <summary>
+    /// Sets dotted <paramref name="path"/> in <paramref name="root"/> to a copy of <paramref name="value"/>,
+    /// creating parent objects; a parent that exists but is not an object fails naming the path.
+    /// </summary>
+    public static void SetPath(JsonObject root, string path, JsonNode? value)
+    {
         var parts = path.Split('.');
-        JsonObject target = root;
+        var target = root;
         for (int i = 0; i < parts.Length - 1; i++)
         {
-            if (target[parts[i]] is not JsonObject child) { child = []; target[parts[i]] = child; }
+            if (target[parts[i]] is not JsonObject child)
+            {
+                if (target[parts[i]] is not null)
+                    throw new RunSpecException(path, $"'{path}': {string.Join('.', parts[..(i + 1)])} is not an object.");
+                child = []; target[parts[i]] = child;
+            }
             target = child;
         }
         target[parts[^1]] = value?.DeepClone();
-        return FromNode(root);
+    }
+
+    /// <summary>Every leaf of <paramref name="o"/> as (dotted path, JSON text), depth first in file order.</summary>
+    public static IEnumerable<(string Path, string Value)> Leaves(JsonObject o, string prefix = "")
+    {
+        foreach (var (k, v) in o)
+            if (v is JsonObject c) foreach (var leaf in Leaves(c, prefix + k + ".")) yield return leaf;
+            else yield return (prefix + k, v?.ToJsonString() ?? "null");
     }
 
     private static string FirstSentence(string m) { int i = m.IndexOf(". ", StringComparison.Ordinal); return i > 0 ? m[..(i + 1)] : m; }

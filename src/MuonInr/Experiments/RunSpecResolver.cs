@@ -147,25 +147,12 @@ public static class RunSpecResolver
             var n = RunSpecJson.ToNode(s with { Steps = null, EvalEvery = null, RankEvery = null, CheckpointEvery = null, MuoninrVersion = null });
             return n;
         }
-        var a = Flatten(Strip(was)); var b = Flatten(Strip(now));
+        var a = RunSpecJson.Leaves(Strip(was)).ToDictionary(l => l.Path, l => l.Value);
+        var b = RunSpecJson.Leaves(Strip(now)).ToDictionary(l => l.Path, l => l.Value);
         foreach (var key in a.Keys.Union(b.Keys).Order(StringComparer.Ordinal))
         {
             a.TryGetValue(key, out var x); b.TryGetValue(key, out var y);
             if (x != y) yield return (key, x ?? "unset", y ?? "unset");
         }
     }
-
-    private static Dictionary<string, string> Flatten(JsonObject o, string prefix = "")
-    {
-        var d = new Dictionary<string, string>();
-        foreach (var (k, v) in o)
-        {
-            if (v is JsonObject c) foreach (var kv in Flatten(c, prefix + k + ".")) d[kv.Key] = kv.Value;
-            else d[prefix + k] = v?.ToJsonString() ?? "null";
-        }
-        return d;
-    }
-
-    /// <summary>An empty options map (for specs built in code).</summary>
-    public static ImmutableSortedDictionary<string, JsonElement> NoOptions => ImmutableSortedDictionary<string, JsonElement>.Empty;
 }

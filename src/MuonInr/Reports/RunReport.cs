@@ -96,16 +96,7 @@ public static class RunReport
         yield return ("signal", s.Signal);
     }
 
-    private static IEnumerable<(string, string)> ConfigRows(RunSpec spec)
-    {
-        static IEnumerable<(string, string)> Walk(JsonObject o, string prefix)
-        {
-            foreach (var (k, v) in o)
-                if (v is JsonObject c) foreach (var row in Walk(c, prefix + k + ".")) yield return row;
-                else yield return (prefix + k, v?.ToJsonString() ?? "null");
-        }
-        return Walk(RunSpecJson.ToNode(spec), "");
-    }
+    private static IEnumerable<(string, string)> ConfigRows(RunSpec spec) => RunSpecJson.Leaves(RunSpecJson.ToNode(spec));
 
     private static string Prefix(string label) => label.Length > 0 ? label + " " : "";
 

@@ -69,28 +69,11 @@ public static class SweepPlanner
     private static string Describe(string? model, IReadOnlyList<(string Path, JsonNode? Value)> combo)
         => (model is null ? "" : $"model.name={model} ") + string.Join(" ", combo.Select(c => $"{c.Path}={c.Value?.ToJsonString() ?? "null"}"));
 
-    /// <summary>Sets dotted <paramref name="path"/> in a JSON object, creating parent objects.</summary>
+    /// <summary>Sets dotted <paramref name="path"/> (see <see cref="RunSpecJson.SetPath"/>) to a value of any JSON-serialisable type.</summary>
     public static void Set(JsonObject root, string path, object? value)
     {
-        var parts = path.Split('.');
-        var target = root;
-        for (int i = 0; i < parts.Length - 1; i++)
-        {
-            if (target[parts[i]] is not JsonObject child)
-            {
-                if (target[parts[i]] is not null) throw new SweepSpecException(path, $"'{path}': {string.Join('.', parts[..(i + 1)])} is not an object.");
-                child = []; target[parts[i]] = child;
-            }
-            target = child;
-        }
-        target[parts[^1]] = value switch
-        {
-            null => null,
-            JsonNode n => n.DeepClone(),
-            string str => JsonValue.Create(str),
-            ulong u => JsonValue.Create(u),
-            _ => System.Text.Json.JsonSerializer.SerializeToNode(value),
-        };
+        try { RunSpecJson.SetPath(root, path, value as JsonNode ?? System.Text.Json.JsonSerializer.SerializeToNode(value)); }
+        catch (RunSpecException e) { throw new SweepSpecException(path, e.Message); }
     }
 
     private static IEnumerable<IReadOnlyList<(string Path, JsonNode? Value)>> Combinations(SweepGrid g)

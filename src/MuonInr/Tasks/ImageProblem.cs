@@ -81,9 +81,11 @@ public sealed class ImageProblem : FitProblem
     }
 
     /// <inheritdoc />
-    public override double Quality(float[] prediction)
+    public override double Quality(float[] prediction) => PsnrOf(Prepared(prediction));
+
+    // PSNR of an already clamped (or unclamped, by convention) prediction: every pixel, or the held-out ones.
+    private double PsnrOf(float[] p)
     {
-        var p = Prepared(prediction);
         if (_held is null) return ImageQuality.Psnr(p, Target.Pixels);
         int ch = Target.Channels;
         double s = 0;
@@ -98,10 +100,11 @@ public sealed class ImageProblem : FitProblem
     public override IReadOnlyList<TaskMetric> Metrics(float[] prediction)
     {
         string where = _held is null ? "every pixel" : $"the {_held.Length} held-out pixels";
+        var p = Prepared(prediction);
         return
         [
-            new("psnr", Quality(prediction), "dB", $"20·log10(1/√MSE), data range 1, {ClampWords}, {where}"),
-            new("ssim", Ssim(Prepared(prediction)), "", $"{SsimName}, data range 1, {ClampWords}, whole image"),
+            new("psnr", PsnrOf(p), "dB", $"20·log10(1/√MSE), data range 1, {ClampWords}, {where}"),
+            new("ssim", Ssim(p), "", $"{SsimName}, data range 1, {ClampWords}, whole image"),
         ];
     }
 
