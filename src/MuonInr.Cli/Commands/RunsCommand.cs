@@ -15,7 +15,7 @@ internal static class RunsCommand
         var cmd = new Command("runs", "List the runs of a sweep (results.db): id, stage, model, optimizer, LRs, status, metric.") { dir, where, csv };
         cmd.SetAction(p =>
         {
-            var folder = TaskCommands.Guard(() => new SweepFolder(p.GetValue(dir)!));
+            var folder = TaskCommands.Guard(() => SweepFolder.Open(p.GetValue(dir)!));
             if (!File.Exists(folder.Database)) throw new CliException($"'{folder.Path}' has no results.db; build it with 'muoninr sweep index {folder.Path}'.");
             using var store = new ResultsStore(folder);
             (IReadOnlyList<string> cols, IReadOnlyList<object?[]> rows) result;

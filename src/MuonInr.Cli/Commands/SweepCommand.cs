@@ -46,14 +46,15 @@ internal static class SweepCommand
             var plan = TaskCommands.Guard(() => SweepPlanner.TuneStage(s, table));
             string folderPath = p.GetValue(outDir) ?? Path.Combine("sweeps", s.Name);
             if (p.GetValue(dryRun)) return DryRun(ctx, s, plan, p.GetValue(jobs) is { } j ? CliValues.Int(j, "--jobs") : DefaultJobs);
-            var folder = new SweepFolder(folderPath);
-            File.Copy(p.GetValue(spec)!, Path.Combine(folder.Path, "sweep" + Path.GetExtension(p.GetValue(spec)!)), overwrite: true);
+            // Every option is checked before the folder is created.
             ISweepExecutor exec = p.GetValue(executor) switch
             {
                 "local" => new LocalExecutor(Launcher(), p.GetValue(jobs) is { } j ? Positive(CliValues.Int(j, "--jobs"), "--jobs") : DefaultJobs),
-                "slurm" => slurm.Build(p, Launcher(), ContinueArgs(p.GetValue(spec)!, p.GetValue(presets), folder, p)),
+                "slurm" => slurm.Build(p, Launcher(), ContinueArgs(p.GetValue(spec)!, p.GetValue(presets), Path.GetFullPath(folderPath), p)),
                 var other => throw new CliException($"--executor must be local or slurm, got '{other}'.", CliApp.Usage),
             };
+            var folder = SweepFolder.Create(folderPath);
+            File.Copy(p.GetValue(spec)!, Path.Combine(folder.Path, "sweep" + Path.GetExtension(p.GetValue(spec)!)), overwrite: true);
             var outcome = TaskCommands.Guard(() => SweepRunner.RunAsync(s, folder, exec, table, ctx.ShouldStop, ctx.Error.WriteLine).GetAwaiter().GetResult());
             string report = SweepReport.Write(folder);
             if (outcome.Waiting) ctx.Out.WriteLine("waiting: runs were submitted and are not finished; the sweep continues when they are (muoninr sweep status).");
@@ -75,9 +76,9 @@ internal static class SweepCommand
     /// The sweep command a Slurm gather job re-runs: absolute paths (it may start elsewhere) and the
     /// arguments as parsed, not the process's command line (CliApp.Run may run inside another program).
     /// </summary>
-    private static List<string> ContinueArgs(string specFile, string? presetsFile, SweepFolder folder, ParseResult p)
+    private static List<string> ContinueArgs(string specFile, string? presetsFile, string folder, ParseResult p)
     {
-        var args = new List<string> { "sweep", Path.GetFullPath(specFile), "--out", folder.Path, "--executor", "slurm" };
+        var args = new List<string> { "sweep", Path.GetFullPath(specFile), "--out", folder, "--executor", "slurm" };
         if (presetsFile is not null) args.AddRange(["--presets", Path.GetFullPath(presetsFile)]);
         if (p.GetValue(CliApp.Blas) is { } blas) args.AddRange(["--blas", blas]);
         return args;
@@ -120,7 +121,7 @@ internal static class SweepCommand
         var cmd = new Command("run-one", "Run one planned run of a sweep folder (what executors launch); its directory and database row are its result.") { dir, id };
         cmd.SetAction(p =>
         {
-            var folder = TaskCommands.Guard(() => new SweepFolder(p.GetValue(dir)!));
+            var folder = TaskCommands.Guard(() => SweepFolder.Open(p.GetValue(dir)!));
             var (runs, metric, _, _) = TaskCommands.Guard(() => folder.ReadPlan());
             string wanted = p.GetValue(id)!;
             var run = runs.FirstOrDefault(r => r.Id == wanted) ?? throw new CliException($"No run '{wanted}' in {folder.PlanFile}.", CliApp.Usage);
@@ -149,7 +150,7 @@ internal static class SweepCommand
         var cmd = new Command("status", "Progress of a sweep: runs per stage and status, failures, and the Slurm jobs if any.") { dir };
         cmd.SetAction(p =>
         {
-            var folder = TaskCommands.Guard(() => new SweepFolder(p.GetValue(dir)!));
+            var folder = TaskCommands.Guard(() => SweepFolder.Open(p.GetValue(dir)!));
             var (runs, _, _, _) = TaskCommands.Guard(() => folder.ReadPlan());
             var states = runs.Select(folder.State).ToList();
             foreach (var g in states.GroupBy(s => s.Run.Stage))
@@ -167,7 +168,7 @@ internal static class SweepCommand
         var cmd = new Command("index", "Rebuild results.db from the run directories (the source of truth).") { dir };
         cmd.SetAction(p =>
         {
-            var folder = TaskCommands.Guard(() => new SweepFolder(p.GetValue(dir)!));
+            var folder = TaskCommands.Guard(() => SweepFolder.Open(p.GetValue(dir)!));
             using var store = new ResultsStore(folder);
             TaskCommands.Guard(() => { store.Rebuild(folder); return 0; });
             ctx.Out.WriteLine($"indexed {folder.ReadPlan().Runs.Count} runs into {folder.Database}");
@@ -183,7 +184,7 @@ internal static class SweepCommand
         var cmd = new Command("report", "Write the sweep's report.html (heatmaps, selected configurations, evaluation table).") { dir, save };
         cmd.SetAction(p =>
         {
-            var folder = TaskCommands.Guard(() => new SweepFolder(p.GetValue(dir)!));
+            var folder = TaskCommands.Guard(() => SweepFolder.Open(p.GetValue(dir)!));
             string path = TaskCommands.Guard(() => SweepReport.Write(folder));
             ctx.Out.WriteLine($"report: {path}");
             if (p.GetValue(save) is { } file) { SweepReport.WritePresets(folder, file); ctx.Out.WriteLine($"presets: {Path.GetFullPath(file)}"); }

@@ -77,6 +77,8 @@ internal static class TaskCommands
             string?[] modelNames = p.GetValue(models) is { } m ? Split(m, "--models") : new string?[] { null };
             if (p.GetValue(models) is not null && p.GetValue(opts.Model) is not null)
                 throw new CliException("Give --model or --models, not both.", CliApp.Usage);
+            if (modelNames.FirstOrDefault(m => m is not null && !Fields.Architectures.Exists(m)) is { } unknown)
+                throw new CliException($"--models: {Fields.Architectures.UnknownModel(unknown).Message}", CliApp.Usage);
             var specs = new List<(string Label, RunSpec Spec)>();
             foreach (var model in modelNames)
                 foreach (var o in optNames)

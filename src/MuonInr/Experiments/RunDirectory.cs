@@ -76,6 +76,9 @@ public sealed class RunDirectory : IDisposable
         }
         catch
         {
+            // We hold the lock: remove the lock file before releasing it, so a refused run leaves nothing behind
+            // in a directory it did not create (deleted while held, nobody else can have taken it).
+            try { System.IO.File.Delete(System.IO.Path.Combine(full, LockName)); } catch (IOException) { }
             lk.Dispose();
             if (created) TryDelete(full);
             throw;

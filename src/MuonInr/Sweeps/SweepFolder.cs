@@ -27,12 +27,22 @@ public sealed class SweepFolder
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    /// <summary>Opens (or creates) the folder at <paramref name="path"/>.</summary>
-    public SweepFolder(string path)
+    private SweepFolder(string path) => Path = System.IO.Path.GetFullPath(path);
+
+    /// <summary>Creates the folder at <paramref name="path"/> for a sweep (or reuses it: finished runs are kept).</summary>
+    public static SweepFolder Create(string path)
     {
-        Path = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(Path);
-        Directory.CreateDirectory(RunsDir);
+        var f = new SweepFolder(path);
+        Directory.CreateDirectory(f.RunsDir);
+        return f;
+    }
+
+    /// <summary>Opens an existing sweep folder (one with plan.json); creates nothing.</summary>
+    public static SweepFolder Open(string path)
+    {
+        var f = new SweepFolder(path);
+        if (!File.Exists(f.PlanFile)) throw new FileNotFoundException($"'{path}' is not a sweep folder (plan.json is missing).", f.PlanFile);
+        return f;
     }
 
     /// <summary>Absolute path.</summary>

@@ -129,6 +129,28 @@ public class SweepTests : IDisposable
     }
 
     [Fact]
+    public void Reading_commands_and_bad_options_create_nothing()
+    {
+        Directory.CreateDirectory(P("plain"));
+        foreach (var args in new[] { new[] { "sweep", "status", P("plain") }, ["sweep", "report", P("plain")], ["sweep", "index", P("plain")], ["runs", P("plain")] })
+        {
+            var (code, _, err) = Cli(args);
+            Assert.Equal(1, code);
+            Assert.Contains("is not a sweep folder", err);
+        }
+        Assert.Empty(Directory.EnumerateFileSystemEntries(P("plain")));
+        Assert.False(Directory.Exists(P("ghost")));
+        Assert.Equal(1, Cli(["sweep", "status", P("ghost")]).Code);
+        Assert.False(Directory.Exists(P("ghost")));
+        var bad = Cli(["sweep", Write("tiny.yaml", Tiny), "--out", P("bad-exec"), "--executor", "bogus"]);
+        Assert.Equal(2, bad.Code);
+        Assert.False(Directory.Exists(P("bad-exec")));
+        var models = Cli(["compare", "image", "generated", "--models", "relu-mlp,nope", "--steps", "1", "--out", P("m")]);
+        Assert.Equal(2, models.Code);
+        Assert.StartsWith("error: --models: Unknown model 'nope'", models.Err);
+    }
+
+    [Fact]
     public void Dry_run_prints_the_plan_and_a_cost_estimate_and_writes_nothing()
     {
         var (code, outText, _) = Cli(["sweep", Write("tiny.yaml", Tiny), "--out", P("dry"), "--dry-run"]);
