@@ -37,9 +37,12 @@ public static class SweepPlanner
     {
         var runs = new List<PlannedRun>();
         var seen = new HashSet<string>();
-        foreach (var w in winners)
-            foreach (var seed in s.Seeds)
-                foreach (var file in s.Evaluate)
+        // File-major: a stopped or partly finished evaluate stage covers every winner on the same images,
+        // so a partial table still compares like with like.
+        var ws = winners.ToList();
+        foreach (var seed in s.Seeds)
+            foreach (var file in s.Evaluate)
+                foreach (var w in ws)
                 {
                     var node = RunSpecJson.ToNode(w.Spec with { MuoninrVersion = null });
                     Set(node, "data", file);
