@@ -9,7 +9,8 @@ namespace MuonInr.Core.Tests.Tensors;
 /// Central differences perturb one input element at a time through the float32 op and sum the random
 /// projection loss L = Σ r·y in double; the ops are elementwise (or row-local), so everything but the
 /// perturbed outputs cancels exactly and the float noise stays near 1e-7 / h.
-/// Tolerance: |analytic − numeric| ≤ 2e-3 · (1 + |numeric|) with h = 1e-3.
+/// Tolerance: |analytic − numeric| ≤ 2e-3 · (1 + |numeric|) with h = 1e-3. The tight check of these rules,
+/// against central differences of double-precision references, is in Autograd/GradientTests.
 /// </summary>
 public class InrActivationOpsTests
 {
