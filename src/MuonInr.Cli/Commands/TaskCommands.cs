@@ -88,10 +88,11 @@ internal static class TaskCommands
                     if (!p.GetValue(grid)) { specs.Add((baseLabel, spec)); continue; }
                     foreach (double f in new[] { 1.0 / 3, 1.0, 3.0 })
                     {
-                        var scaled = o == "muon"
+                        bool muon = MuonInr.Optim.MuonRule.IsMuonFamily(o);
+                        var scaled = muon
                             ? spec with { Optimizer = spec.Optimizer with { MuonLr = spec.Optimizer.MuonLr * f } }
                             : spec with { Optimizer = spec.Optimizer with { Lr = spec.Optimizer.Lr * f } };
-                        double lr = o == "muon" ? scaled.Optimizer.MuonLr!.Value : scaled.Optimizer.Lr!.Value;
+                        double lr = muon ? scaled.Optimizer.MuonLr!.Value : scaled.Optimizer.Lr!.Value;
                         specs.Add((string.Create(Ci, $"{baseLabel}-lr{lr:G3}"), scaled));
                     }
                 }

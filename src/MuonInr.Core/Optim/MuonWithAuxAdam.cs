@@ -7,24 +7,33 @@ namespace MuonInr.Optim;
 /// auxiliary Adam for every other group (MUON.md): one optimizer, one step. Muon defaults: lr 0.02,
 /// momentum 0.95, Nesterov, NS5 with 5 steps, wd 0. Auxiliary Adam defaults: lr 3e-4, betas (0.9, 0.95),
 /// eps 1e-10, wd 0; <see cref="ForInr"/> builds the INR paper's configuration (aux betas (0.9, 0.999)).
-/// A Muon parameter with more than two dimensions is treated as (shape[0], rest).
+/// A Muon parameter with more than two dimensions is treated as (shape[0], rest) (conv filters
+/// [out, in, kh, kw] → [out, in·kh·kw]). <see cref="Rule"/> selects the member of the Muon family
+/// (NorMuon, AdaMuon, NAMO, …) applied to the Muon groups; the auxiliary Adam is the same for all.
 /// </summary>
 public sealed class MuonWithAuxAdam : Optimizer
 {
     private float[] _update = [], _orthogonal = [];
 
     /// <summary>Creates the optimizer; add groups with <see cref="AddMuonGroup"/> and <see cref="AddAdamGroup"/>.</summary>
-    public MuonWithAuxAdam(IOrthogonalizer? orthogonalizer = null) => Orthogonalizer = orthogonalizer ?? NewtonSchulz.NewtonSchulz5();
+    public MuonWithAuxAdam(IOrthogonalizer? orthogonalizer = null, MuonRule? rule = null)
+    {
+        Orthogonalizer = orthogonalizer ?? NewtonSchulz.NewtonSchulz5();
+        Rule = rule ?? MuonRule.Muon;
+    }
 
     /// <summary>The orthogonalization strategy (NS5 by default).</summary>
     public IOrthogonalizer Orthogonalizer { get; set; }
+
+    /// <summary>The member of the Muon family applied to the Muon groups (<see cref="MuonRule.Muon"/> by default).</summary>
+    public MuonRule Rule { get; set; }
 
     /// <summary>Adds a Muon group (every parameter must have at least 2 dimensions).</summary>
     public ParamGroup AddMuonGroup(IEnumerable<Parameter> parameters, double lr = 0.02, double momentum = 0.95, bool nesterov = true, double weightDecay = 0)
     {
         var list = parameters.ToList();
         foreach (var p in list)
-            if (p.Rank < 2) throw new ArgumentException($"Muon needs matrices; parameter '{p.Name}' has shape {MuonInr.Tensors.Tensor.ShapeString(p.Shape)} and belongs to the Adam group.");
+            if (p.Rank < 2) throw new ArgumentException($"Muon orthogonalizes matrices; parameter '{p.Name}' has shape {MuonInr.Tensors.Tensor.ShapeString(p.Shape)} ({p.Rank}-D): add it to the auxiliary Adam group (AddAdamGroup) instead.");
         var g = new ParamGroup(list, lr) { Name = "muon", UseMuon = true, Momentum = momentum, Nesterov = nesterov, WeightDecay = weightDecay };
         AddParamGroup(g);
         return g;
@@ -45,10 +54,10 @@ public sealed class MuonWithAuxAdam : Optimizer
     /// architecture (MuonInr's presets table holds them).
     /// </summary>
     public static MuonWithAuxAdam ForInr(Module model, double muonLr, double adamLr, ParamRouting? routing = null,
-        IOrthogonalizer? orthogonalizer = null, double adamEps = 1e-10)
+        IOrthogonalizer? orthogonalizer = null, double adamEps = 1e-10, MuonRule? rule = null)
     {
         var split = (routing ?? ParamRouting.Paper()).Split(model);
-        var opt = new MuonWithAuxAdam(orthogonalizer);
+        var opt = new MuonWithAuxAdam(orthogonalizer, rule);
         if (split.Muon.Count > 0) opt.AddMuonGroup(split.Muon.Select(p => p.Parameter), lr: muonLr);
         if (split.Adam.Count > 0) opt.AddAdamGroup(split.Adam.Select(p => p.Parameter), lr: adamLr, beta1: 0.9, beta2: 0.999, eps: adamEps);
         return opt;
@@ -67,8 +76,12 @@ public sealed class MuonWithAuxAdam : Optimizer
                 {
                     int rows = p.Dim(0), cols = p.Length / Math.Max(1, rows);
                     if (_update.Length < p.Length) { _update = new float[p.Length]; _orthogonal = new float[p.Length]; }
-                    MuonMath.Step(p.Span, p.Grad.Span, s.Buffer("momentum_buffer", p.Length), _update.AsSpan(0, p.Length), _orthogonal.AsSpan(0, p.Length),
-                        rows, cols, g.LearningRate, g.Momentum, g.Nesterov, g.WeightDecay, Orthogonalizer);
+                    int second = Rule.SecondMomentLength(rows, cols);
+                    var state = new MuonState(s.Buffer("momentum_buffer", p.Length),
+                        second > 0 ? s.Buffer("second_moment", second) : default,
+                        Rule.Scale == MuonUpdateScale.PowerIterationSpectral ? s.Buffer("power_vector", rows + cols) : default);
+                    MuonMath.Step(p.Span, p.Grad.Span, state, _update.AsSpan(0, p.Length), _orthogonal.AsSpan(0, p.Length),
+                        rows, cols, g.LearningRate, g.Momentum, g.Nesterov, g.WeightDecay, Orthogonalizer, Rule, s.Step);
                 }
                 else
                 {

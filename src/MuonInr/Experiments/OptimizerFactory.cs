@@ -8,7 +8,7 @@ namespace MuonInr.Experiments;
 public static class OptimizerFactory
 {
     /// <summary>Names accepted by <see cref="Create"/>.</summary>
-    public static readonly string[] Names = ["adam", "adamw", "muon", "lion", "sgd", "lbfgs"];
+    public static readonly string[] Names = ["adam", "adamw", .. MuonRule.All.Select(r => r.Name), "lion", "sgd", "lbfgs"];
 
     /// <summary>Creates the optimizer over <paramref name="model"/> and its schedule for <paramref name="steps"/> steps.</summary>
     /// <remarks>
@@ -26,7 +26,8 @@ public static class OptimizerFactory
             "adamw" => new AdamW(model.Parameters(), lr),
             "lion" => new Lion(model.Parameters(), lr),
             "sgd" => new Sgd(model.Parameters(), lr, momentum: 0.9, nesterov: true),
-            "muon" => MuonWithAuxAdam.ForInr(model, o.MuonLr ?? throw new ArgumentException("optimizer.muon_lr is not set."), lr, orthogonalizer: Orthogonalizer(o)),
+            string name when MuonRule.IsMuonFamily(name) => MuonWithAuxAdam.ForInr(model, o.MuonLr ?? throw new ArgumentException("optimizer.muon_lr is not set."), lr,
+                orthogonalizer: Orthogonalizer(o), rule: MuonRule.ByName(name)),
             "lbfgs" => new Lbfgs(model.Parameters(), lr, maxIter: 1, historySize: 100, strongWolfe: true),
             _ => throw new ArgumentException($"Unknown optimizer '{o.Name}'; expected one of {string.Join(", ", Names)}."),
         };

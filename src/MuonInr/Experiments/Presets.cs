@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MuonInr.Fields;
+using MuonInr.Optim;
 
 using MuonInr.Tasks;
 
@@ -103,8 +104,10 @@ public sealed class Presets
         opt["name"] = optimizer;
         var lrs = (JsonObject)(t["lr"]?.DeepClone() ?? new JsonObject());
         if (entry?["lr"] is JsonObject el) Merge(lrs, el);
-        opt["lr"] = lrs[optimizer]?.DeepClone() ?? throw new InvalidOperationException($"presets: {task}.lr.{optimizer} is missing.");
-        if (optimizer == "muon")
+        // A Muon variant without its own entry starts from Muon's values (untuned for it; docs/variants.md).
+        string lrKey = lrs.ContainsKey(optimizer) || !MuonRule.IsMuonFamily(optimizer) ? optimizer : "muon";
+        opt["lr"] = lrs[lrKey]?.DeepClone() ?? throw new InvalidOperationException($"presets: {task}.lr.{optimizer} is missing.");
+        if (MuonRule.IsMuonFamily(optimizer))
             opt["muon_lr"] = (entry?["muon_lr"] ?? t["muon_lr"])?.DeepClone() ?? throw new InvalidOperationException($"presets: {task}.muon_lr is missing.");
         else { opt.Remove("orthogonalizer"); opt.Remove("ns_steps"); }
         if ((schedule ?? (string?)opt["schedule"]) != "cosine") opt.Remove("eta_min");

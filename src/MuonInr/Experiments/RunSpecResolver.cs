@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MuonInr.Fields;
+using MuonInr.Optim;
 using MuonInr.Tasks;
 
 namespace MuonInr.Experiments;
@@ -64,8 +65,8 @@ public static class RunSpecResolver
         if (user["optimizer"] is JsonObject o)
         {
             foreach (var key in new[] { "muon_lr", "orthogonalizer", "ns_steps" })
-                if (o.ContainsKey(key) && optimizer != "muon")
-                    throw new RunSpecException("optimizer." + key, $"optimizer.{key} applies only to muon, not {optimizer}.");
+                if (o.ContainsKey(key) && !MuonRule.IsMuonFamily(optimizer))
+                    throw new RunSpecException("optimizer." + key, $"optimizer.{key} applies only to muon and its variants, not {optimizer}.");
             if (o.ContainsKey("eta_min") && schedule is not null && schedule != "cosine")
                 throw new RunSpecException("optimizer.eta_min", $"optimizer.eta_min applies only to the cosine schedule, not {schedule}.");
         }
@@ -103,10 +104,10 @@ public static class RunSpecResolver
 
         var o = s.Optimizer;
         Positive("optimizer.lr", o.Lr);
-        if (o.Name == "muon") Positive("optimizer.muon_lr", o.MuonLr);
+        if (MuonRule.IsMuonFamily(o.Name)) Positive("optimizer.muon_lr", o.MuonLr);
         if (o.Schedule is not ("cosine" or "constant")) throw new RunSpecException("optimizer.schedule", $"optimizer.schedule must be cosine or constant, got '{o.Schedule}'.");
         if (o.Schedule == "cosine" && !(o.EtaMin >= 0)) throw new RunSpecException("optimizer.eta_min", string.Create(Ci, $"optimizer.eta_min must be a number ≥ 0, got {o.EtaMin}."));
-        if (o.Name == "muon")
+        if (MuonRule.IsMuonFamily(o.Name))
         {
             if (o.Orthogonalizer is not ("ns5" or "polar-express" or "svd"))
                 throw new RunSpecException("optimizer.orthogonalizer", $"optimizer.orthogonalizer must be ns5, polar-express or svd, got '{o.Orthogonalizer}'.");

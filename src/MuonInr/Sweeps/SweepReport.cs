@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MuonInr.Optim;
 using MuonInr.Rendering;
 
 namespace MuonInr.Sweeps;
@@ -39,8 +40,7 @@ public static class SweepReport
         {
             report.Heading($"Tuning: {model}");
             var svgs = new List<string>();
-            var muon = scores.Where(s => s.Model == model && s.Optimizer == "muon").ToList();
-            if (muon.Count > 0)
+            foreach (var muon in scores.Where(s => s.Model == model && MuonRule.IsMuonFamily(s.Optimizer)).GroupBy(s => s.Optimizer).Select(g => g.ToList()))
             {
                 var rows = muon.Select(s => s.Representative.Spec.Optimizer.MuonLr!.Value).Distinct().Order().ToList();
                 var cols = muon.Select(s => s.Representative.Spec.Optimizer.Lr!.Value).Distinct().Order().ToList();
@@ -53,11 +53,11 @@ public static class SweepReport
                     }
                 svgs.Add(new SvgHeatmap
                 {
-                    Title = $"{model} + Muon: {metric} on the tune set", Rows = rows.Select(v => v.ToString("G3", Ci)).ToList(), Columns = cols.Select(v => v.ToString("G3", Ci)).ToList(),
+                    Title = $"{model} + {muon[0].Optimizer}: {metric} on the tune set", Rows = rows.Select(v => v.ToString("G3", Ci)).ToList(), Columns = cols.Select(v => v.ToString("G3", Ci)).ToList(),
                     Values = values, RowLabel = "Muon LR", ColumnLabel = "auxiliary Adam LR", HigherIsBetter = maximize,
                 }.ToSvg());
             }
-            var others = scores.Where(s => s.Model == model && s.Optimizer != "muon").GroupBy(s => s.Optimizer).ToList();
+            var others = scores.Where(s => s.Model == model && !MuonRule.IsMuonFamily(s.Optimizer)).GroupBy(s => s.Optimizer).ToList();
             if (others.Count > 0)
             {
                 var chart = new SvgLineChart { Title = $"{model}: {metric} vs learning rate", XLabel = "log10 learning rate", YLabel = metric };
