@@ -125,6 +125,7 @@ public static class MuonMath
             MuonUpdateScale.Original => (float)Math.Sqrt(Math.Max(1.0, (double)rows / cols)),
             MuonUpdateScale.MatchRmsAdamW => (float)(0.2 * Math.Sqrt(Math.Max(rows, cols))),
             MuonUpdateScale.SpectralNorm => (float)Math.Sqrt((double)rows / cols),
+            MuonUpdateScale.Unit => 1f,
             MuonUpdateScale.RmsTarget => (float)(0.2 * Math.Sqrt((double)rows * cols) / (FrobeniusNorm(orthogonal) + rule.AdaptiveEps)),
             MuonUpdateScale.PowerIterationSpectral => (float)(Math.Sqrt((double)rows / cols) / Math.Max(PowerIteration(orthogonal, state.PowerVector, rows, cols), 1e-12)),
             _ => throw new ArgumentOutOfRangeException(nameof(rule), rule.Scale, "unknown update scale"),

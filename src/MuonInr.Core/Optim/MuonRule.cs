@@ -57,6 +57,8 @@ public enum MuonUpdateScale
     SpectralNorm,
     /// <summary>0.2·√(m·n)/‖O‖_F: AdaMuon's RMS alignment (update RMS 0.2 whatever the adaptivity did).</summary>
     RmsTarget,
+    /// <summary>1: no shape factor (AuON's reference applies lr to the braked momentum directly).</summary>
+    Unit,
     /// <summary>√(m/n)/σ̂_max(O), σ̂ from one step per update of a persistent power iteration: update spectral norm exactly lr·√(m/n) (spectral scaling for hyperparameter transfer).</summary>
     PowerIterationSpectral,
 }
@@ -149,7 +151,7 @@ public sealed record MuonRule
     public static MuonRule Spectral { get; } = new() { Name = "muon-spectral", Source = "arXiv 2512.05620; Koratahiu/Advanced_Optimizers", Scale = MuonUpdateScale.PowerIterationSpectral, WeightDecay = MuonWeightDecay.Independent };
 
     /// <summary>AuON (arXiv 2509.24320, ryyzn9/AuON): Nesterov momentum through the linear-time cosh brake, no orthogonalization.</summary>
-    public static MuonRule AuOn { get; } = new() { Name = "auon", Source = "arXiv 2509.24320; ryyzn9/AuON optimizer.py", Direction = MuonDirection.CoshBrake, CoshGamma = 1.5 };
+    public static MuonRule AuOn { get; } = new() { Name = "auon", Source = "arXiv 2509.24320; ryyzn9/AuON optimizer.py", Direction = MuonDirection.CoshBrake, CoshGamma = 1.5, Scale = MuonUpdateScale.Unit };
 
     /// <summary>Hybrid-AuON: NS5 first, then AuON's cosh brake.</summary>
     public static MuonRule HybridAuOn { get; } = new() { Name = "hybrid-auon", Source = "arXiv 2509.24320 (Hybrid-AuON)", Direction = MuonDirection.OrthogonalizeThenCoshBrake, CoshGamma = 1.5 };
