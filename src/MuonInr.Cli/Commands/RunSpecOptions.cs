@@ -27,7 +27,7 @@ internal sealed class RunSpecOptions
     public readonly Option<string> Model = new("--model") { Description = "Architecture: " + string.Join(", ", Architectures.All.Select(a => a.Name)) + " (default: the task's, see 'muoninr presets')." };
     public readonly Option<string> Lr = new("--lr") { Description = "Learning rate of the optimizer; under Muon, of its auxiliary Adam (default: presets, per task and architecture)." };
     public readonly Option<string> MuonLr = new("--muon-lr") { Description = "Muon's learning rate for the hidden matrices (default: presets, per task and architecture)." };
-    public readonly Option<string> Schedule = new("--schedule") { Description = "Learning-rate schedule: cosine or constant." };
+    public readonly Option<string> Schedule = new("--schedule") { Description = "Learning-rate schedule: cosine (to --eta-min), exponential (every group decays 10x over the run) or constant." };
     public readonly Option<string> EtaMin = new("--eta-min") { Description = "Final learning rate of the cosine schedule." };
     public readonly Option<string> Orthogonalizer = new("--orthogonalizer") { Description = "Muon's orthogonalizer: ns5, polar-express or svd." };
     public readonly Option<string> NsSteps = new("--ns-steps") { Description = "Newton–Schulz iterations of Muon." };

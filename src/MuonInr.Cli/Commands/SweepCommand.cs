@@ -58,7 +58,9 @@ internal static class SweepCommand
             var outcome = TaskCommands.Guard(() => SweepRunner.RunAsync(s, folder, exec, table, ctx.ShouldStop, ctx.Error.WriteLine).GetAwaiter().GetResult());
             string report = SweepReport.Write(folder);
             if (outcome.Waiting) ctx.Out.WriteLine("waiting: runs were submitted and are not finished; the sweep continues when they are (muoninr sweep status).");
-            ctx.Out.WriteLine($"sweep {s.Name}: tune {outcome.TuneRuns} runs ({outcome.TuneExecuted} executed now), evaluate {outcome.EvaluateRuns} ({outcome.EvaluateExecuted} executed now), {outcome.Failed} failed");
+            // Under Slurm without --wait the runs were handed to the queue, not run: say so.
+            string verb = outcome.Waiting ? "submitted now" : "executed now";
+            ctx.Out.WriteLine($"sweep {s.Name}: tune {outcome.TuneRuns} runs ({outcome.TuneExecuted} {verb}), evaluate {outcome.EvaluateRuns} ({outcome.EvaluateExecuted} {verb}), {outcome.Failed} failed");
             foreach (var w in outcome.Winners)
                 ctx.Out.WriteLine(string.Create(Ci, $"  best {w.Model} + {w.Optimizer}: lr {w.Representative.Spec.Optimizer.Lr:G3}{(w.Representative.Spec.Optimizer.MuonLr is { } m ? $", muon_lr {m:G3}" : "")}: {s.Metric} {w.Score:F3}"));
             ctx.Out.WriteLine($"report: {report}");

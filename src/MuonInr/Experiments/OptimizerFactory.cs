@@ -35,7 +35,9 @@ public static class OptimizerFactory
         {
             "cosine" => new CosineAnnealing(opt, Math.Max(1, steps), o.EtaMin ?? throw new ArgumentException("optimizer.eta_min is not set.")),
             "constant" => new ConstantLr(opt),
-            _ => throw new ArgumentException($"Unknown schedule '{o.Schedule}'; expected cosine or constant."),
+            // Every group decays 10x over the run (the paper uses exponential decay for shapes and NeRF, without a rate in our copy).
+            "exponential" => new ExponentialLr(opt, Math.Pow(0.1, 1.0 / Math.Max(1, steps))),
+            _ => throw new ArgumentException($"Unknown schedule '{o.Schedule}'; expected cosine, exponential or constant."),
         };
         return new ScheduledOptimizer(opt, schedule);
     }

@@ -105,7 +105,7 @@ public static class RunSpecResolver
         var o = s.Optimizer;
         Positive("optimizer.lr", o.Lr);
         if (MuonRule.IsMuonFamily(o.Name)) Positive("optimizer.muon_lr", o.MuonLr);
-        if (o.Schedule is not ("cosine" or "constant")) throw new RunSpecException("optimizer.schedule", $"optimizer.schedule must be cosine or constant, got '{o.Schedule}'.");
+        if (o.Schedule is not ("cosine" or "exponential" or "constant")) throw new RunSpecException("optimizer.schedule", $"optimizer.schedule must be cosine, exponential or constant, got '{o.Schedule}'.");
         if (o.Schedule == "cosine" && !(o.EtaMin >= 0)) throw new RunSpecException("optimizer.eta_min", string.Create(Ci, $"optimizer.eta_min must be a number ≥ 0, got {o.EtaMin}."));
         if (MuonRule.IsMuonFamily(o.Name))
         {

@@ -114,6 +114,7 @@ public sealed class Trainer
         for (int step = startStep + 1; step <= total; step++)
         {
             long t0 = Stopwatch.GetTimestamp();
+            _objective.BeginStep(step);
             loss = TrainStep(step);
             TrainingSeconds += Stopwatch.GetElapsedTime(t0).TotalSeconds;
             StepsDone = step;

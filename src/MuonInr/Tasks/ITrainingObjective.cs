@@ -17,4 +17,11 @@ public interface ITrainingObjective
     /// <see cref="MuonInr.Tensors.TensorScope"/> opened by the trainer.
     /// </summary>
     double AccumulateChunk(Module model, int chunk);
+
+    /// <summary>
+    /// Called before the chunks of step <paramref name="step"/> (1-based). An objective whose samples change
+    /// from step to step (SDF fitting draws a new batch every step) selects them here, as a function of the
+    /// step alone, so a resumed run sees exactly the batches an uninterrupted one does.
+    /// </summary>
+    void BeginStep(int step) { }
 }

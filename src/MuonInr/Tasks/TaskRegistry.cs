@@ -13,6 +13,7 @@ public static class TaskRegistry
         new Audio.AudioTask(),
         new Ct.CtTask(),
         new Sisr.SisrTask(),
+        new Sdf.SdfTask(),
     ];
 
     /// <summary>Every registered task, in registration order.</summary>

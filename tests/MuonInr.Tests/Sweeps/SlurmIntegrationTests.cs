@@ -135,6 +135,24 @@ public sealed class SlurmIntegrationTests : IDisposable, IClassFixture<SlurmInte
     }
 
     [RequiresSlurmFact]
+    public void More_runs_than_the_cluster_s_max_array_size_go_out_as_several_arrays()
+    {
+        var (_, localBoard) = _reference.Run;
+        string dir = Path.Combine(_dir, "split");
+        Environment.SetEnvironmentVariable("MUONINR_SLURM_MAX_ARRAY", "3"); // 4 runs: arrays of 3 and 1
+        try
+        {
+            var (code, stdout, stderr) = Cli("sweep", _spec, "--out", dir, "--executor", "slurm", "--wait", "--cpus-per-task", "1");
+            Assert.True(code == 0, $"exit {code}: {stderr}\n{stdout}");
+            Assert.Equal(2, File.ReadAllLines(Path.Combine(dir, "slurm", "jobs.txt")).Count(l => l.Length > 0));
+            Assert.Equal(3, File.ReadAllLines(Path.Combine(dir, "slurm", "array-0.ids")).Length);
+            Assert.Single(File.ReadAllLines(Path.Combine(dir, "slurm", "array-1.ids")));
+            AssertSameBoards(localBoard, Leaderboard(dir));
+        }
+        finally { Environment.SetEnvironmentVariable("MUONINR_SLURM_MAX_ARRAY", null); }
+    }
+
+    [RequiresSlurmFact]
     public void Slurm_gather_job_finishes_the_sweep_and_writes_the_report()
     {
         var (localOut, localBoard) = _reference.Run;
@@ -142,6 +160,7 @@ public sealed class SlurmIntegrationTests : IDisposable, IClassFixture<SlurmInte
         var (code, stdout, stderr) = Cli("sweep", _spec, "--out", dir, "--executor", "slurm", "--cpus-per-task", "1");
         Assert.True(code == 0, $"exit {code}: {stderr}\n{stdout}");
         Assert.Contains("waiting:", stdout);
+        Assert.Contains("tune 4 runs (4 submitted now)", stdout);
         Assert.Contains("submitted gather job", stderr);
         var jobs = File.ReadAllLines(Path.Combine(dir, "slurm", "jobs.txt")).Where(l => l.Length > 0).ToArray();
         Assert.Equal(2, jobs.Length); // the array and its gather job
