@@ -10,12 +10,16 @@ namespace MuonInr.Geometry;
 /// Each node also stores what the fast winding number needs (Barill et al. 2018): the area-weighted
 /// normal sum N = Σ A_t with A_t = ½(b − a)×(c − a), the area-weighted centroid p̃, the radius of a ball
 /// around p̃ that holds the node's box, and the second-order moment M_ij = Σ_t A_t,i (c_t − p̃)_j (c_t the
-/// triangle centroid; exact for the linear term, since ∫_t (x − p̃) dA = |t|(c_t − p̃)).
+/// triangle centroid; exact for the linear term, since ∫_t (x − p̃) dA = |t|(c_t − p̃)) and the third-order
+/// moment C_ijk = Σ_t n_t,i ∫_t (x − p̃)_j (x − p̃)_k dA, by ∫_t x xᵀ dA = |t|/12 (Σ_v v vᵀ + (Σ_v v)(Σ_v v)ᵀ).
 /// </summary>
 internal sealed class TriangleBvh
 {
     public const int LeafSize = 4;
-    public const int DipoleStride = 16;
+    public const int DipoleStride = 34;
+
+    /// <summary>Index of the symmetric pair (j, k) in the 6 stored entries 00, 01, 02, 11, 12, 22.</summary>
+    public static int Sym(int j, int k) => j <= k ? (j == 0 ? k : j + k + 1) : Sym(k, j);
 
     /// <summary>Node boxes, 3 per node (min and max corners).</summary>
     public readonly double[] BoxMin, BoxMax;
@@ -27,7 +31,7 @@ internal sealed class TriangleBvh
     public readonly int[] Order;
     /// <summary>Leaf-ordered corners a, b, c (9 doubles per triangle).</summary>
     public readonly double[] Corners;
-    /// <summary>Per node, <see cref="DipoleStride"/> doubles: N (3), p̃ (3), radius (1), M row-major (9).</summary>
+    /// <summary>Per node, <see cref="DipoleStride"/> doubles: N (3), p̃ (3), radius (1), M row-major (9), C (3 × 6, j ≤ k).</summary>
     public readonly double[] Dipole;
     public readonly int NodeCount;
 
@@ -125,12 +129,19 @@ internal sealed class TriangleBvh
                 var c = Corners.AsSpan(9 * i, 9);
                 var a = Vector3d.At(c, 0);
                 var n = (Vector3d.At(c, 3) - a).Cross(Vector3d.At(c, 6) - a) * 0.5;
-                Span<double> nv = [n.X, n.Y, n.Z];
+                Span<double> nv = [n.X, n.Y, n.Z], dc = [0, 0, 0], dv = [0, 0, 0, 0, 0, 0, 0, 0, 0];
                 for (int j = 0; j < 3; j++)
                 {
-                    double delta = (c[j] + c[3 + j] + c[6 + j]) / 3 - d[3 + j];
-                    for (int k = 0; k < 3; k++) m[3 * k + j] += nv[k] * delta;
+                    dc[j] = (c[j] + c[3 + j] + c[6 + j]) / 3 - d[3 + j];
+                    for (int v = 0; v < 3; v++) dv[3 * v + j] = c[3 * v + j] - d[3 + j];
+                    for (int k = 0; k < 3; k++) m[3 * k + j] += nv[k] * dc[j];
                 }
+                for (int j = 0; j < 3; j++)
+                    for (int k = j; k < 3; k++)
+                    {
+                        double second = (dv[j] * dv[k] + dv[3 + j] * dv[3 + k] + dv[6 + j] * dv[6 + k] + 9 * dc[j] * dc[k]) / 12; // ∫ δ_j δ_k dA / area
+                        for (int axis = 0; axis < 3; axis++) d[16 + 6 * axis + Sym(j, k)] += nv[axis] * second;
+                    }
             }
         }
         else
@@ -139,8 +150,14 @@ internal sealed class TriangleBvh
             foreach (int child in new[] { First[node], First[node] + 1 })
             {
                 var cd = Dipole.AsSpan(DipoleStride * child, DipoleStride);
+                Span<double> shift = [cd[3] - d[3], cd[4] - d[4], cd[5] - d[5]];
                 for (int k = 0; k < 3; k++)
-                    for (int j = 0; j < 3; j++) m[3 * k + j] += cd[7 + 3 * k + j] + cd[k] * (cd[3 + j] - d[3 + j]);
+                    for (int j = 0; j < 3; j++) m[3 * k + j] += cd[7 + 3 * k + j] + cd[k] * shift[j];
+                // C'_ijk = C_ijk + M_ij s_k + M_ik s_j + N_i s_j s_k.
+                for (int i = 0; i < 3; i++)
+                    for (int j = 0; j < 3; j++)
+                        for (int k = j; k < 3; k++)
+                            d[16 + 6 * i + Sym(j, k)] += cd[16 + 6 * i + Sym(j, k)] + cd[7 + 3 * i + j] * shift[k] + cd[7 + 3 * i + k] * shift[j] + cd[i] * shift[j] * shift[k];
             }
         }
     }
