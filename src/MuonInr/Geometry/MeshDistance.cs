@@ -1,0 +1,133 @@
+using System.Numerics;
+
+namespace MuonInr.Geometry;
+
+/// <summary>
+/// Exact unsigned distance from points to a triangle mesh (the nearest point of any triangle, Ericson's
+/// closest-point-on-triangle in double), accelerated by a <see cref="TriangleBvh"/> built once in the
+/// constructor and traversed nearest-child-first with box-distance pruning. Thread-safe for queries.
+/// Distances are in the mesh's units; batch outputs are float32.
+/// Measured (2-core AMD EPYC, shared): Armadillo, 29 170 triangles — BVH build ~TODO ms, 1M uniform points
+/// in its bounding cube ~TODO s.
+/// </summary>
+public sealed class MeshDistance
+{
+    private readonly TriangleBvh _bvh;
+
+    /// <summary>Builds the BVH over <paramref name="mesh"/>'s triangles.</summary>
+    /// <exception cref="ArgumentException">The mesh has no triangles.</exception>
+    public MeshDistance(TriangleMesh mesh) : this(mesh, new TriangleBvh(mesh)) { }
+
+    internal MeshDistance(TriangleMesh mesh, TriangleBvh bvh) { Mesh = mesh; _bvh = bvh; }
+
+    /// <summary>The mesh queried.</summary>
+    public TriangleMesh Mesh { get; }
+
+    /// <summary>Distance from <paramref name="p"/> to the nearest point of the surface.</summary>
+    public double Distance(Vector3 p) => Math.Sqrt(Nearest(new Vector3d(p.X, p.Y, p.Z), out _, out _));
+
+    /// <summary>The nearest surface point to <paramref name="p"/>, the triangle it lies on and its distance.</summary>
+    public (Vector3 Point, int Triangle, double Distance) ClosestPoint(Vector3 p)
+    {
+        double d2 = Nearest(new Vector3d(p.X, p.Y, p.Z), out int t, out var c);
+        return (new Vector3((float)c.X, (float)c.Y, (float)c.Z), t, Math.Sqrt(d2));
+    }
+
+    /// <summary>
+    /// Distances for many points in parallel: <paramref name="points"/> is xyz interleaved ([count, 3]),
+    /// <paramref name="distances"/> receives one value per point.
+    /// </summary>
+    public unsafe void Distances(ReadOnlySpan<float> points, Span<float> distances)
+    {
+        PointQueries.CheckShapes(points.Length, distances.Length, nameof(Distances));
+        fixed (float* pp = points) fixed (float* pd = distances)
+        {
+            float* p = pp, d = pd;
+            PointQueries.For(distances.Length, (start, end) =>
+            {
+                for (int i = start; i < end; i++)
+                    d[i] = (float)Math.Sqrt(Nearest(new Vector3d(p[3 * i], p[3 * i + 1], p[3 * i + 2]), out _, out _));
+            });
+        }
+    }
+
+    /// <summary>Distances for many points (xyz interleaved) into a new array.</summary>
+    public float[] Distances(ReadOnlySpan<float> points)
+    {
+        var d = new float[points.Length / 3];
+        Distances(points, d);
+        return d;
+    }
+
+    /// <summary>Distances for double-precision points (xyz interleaved), in parallel, for metrics.</summary>
+    internal unsafe void Distances(ReadOnlySpan<double> points, Span<double> distances)
+    {
+        PointQueries.CheckShapes(points.Length, distances.Length, nameof(Distances));
+        fixed (double* pp = points) fixed (double* pd = distances)
+        {
+            double* p = pp, d = pd;
+            PointQueries.For(distances.Length, (start, end) =>
+            {
+                for (int i = start; i < end; i++)
+                    d[i] = Math.Sqrt(Nearest(new Vector3d(p[3 * i], p[3 * i + 1], p[3 * i + 2]), out _, out _));
+            });
+        }
+    }
+
+    /// <summary>Squared distance to the nearest triangle (original index) and the nearest point.</summary>
+    internal double Nearest(Vector3d p, out int triangle, out Vector3d closest)
+    {
+        var bvh = _bvh;
+        double[] lo = bvh.BoxMin, hi = bvh.BoxMax, corners = bvh.Corners;
+        int[] first = bvh.First, count = bvh.Count;
+        double best = double.PositiveInfinity;
+        int bestLeafTri = 0;
+        closest = default;
+        Span<int> stack = stackalloc int[64]; // depth ≤ log2(n) + 1 and at most one deferred sibling per level
+        int top = 0;
+        stack[top++] = 0;
+        while (top > 0)
+        {
+            int node = stack[--top];
+            if (BoxDistanceSquared(p, lo, hi, node) >= best) continue;
+            int c = count[node];
+            if (c > 0)
+            {
+                for (int i = first[node], e = i + c; i < e; i++)
+                {
+                    int o = 9 * i;
+                    double d2 = ClosestPointOnTriangle.DistanceSquared(p,
+                        new Vector3d(corners[o], corners[o + 1], corners[o + 2]),
+                        new Vector3d(corners[o + 3], corners[o + 4], corners[o + 5]),
+                        new Vector3d(corners[o + 6], corners[o + 7], corners[o + 8]), out var q);
+                    if (d2 < best) { best = d2; bestLeafTri = i; closest = q; }
+                }
+                continue;
+            }
+            int l = first[node], r = l + 1;
+            double dl = BoxDistanceSquared(p, lo, hi, l), dr = BoxDistanceSquared(p, lo, hi, r);
+            // Push the farther child first so the nearer one is searched first and tightens the bound.
+            if (dl <= dr)
+            {
+                if (dr < best) stack[top++] = r;
+                if (dl < best) stack[top++] = l;
+            }
+            else
+            {
+                if (dl < best) stack[top++] = l;
+                if (dr < best) stack[top++] = r;
+            }
+        }
+        triangle = bvh.Order[bestLeafTri];
+        return best;
+    }
+
+    private static double BoxDistanceSquared(Vector3d p, double[] lo, double[] hi, int node)
+    {
+        int o = 3 * node;
+        double dx = Math.Max(Math.Max(lo[o] - p.X, p.X - hi[o]), 0);
+        double dy = Math.Max(Math.Max(lo[o + 1] - p.Y, p.Y - hi[o + 1]), 0);
+        double dz = Math.Max(Math.Max(lo[o + 2] - p.Z, p.Z - hi[o + 2]), 0);
+        return dx * dx + dy * dy + dz * dz;
+    }
+}
