@@ -85,13 +85,16 @@ public sealed class MeshDistance
         double best = double.PositiveInfinity;
         int bestLeafTri = 0;
         closest = default;
+        // Each stacked node carries the box distance computed when it was pushed: by the time it is
+        // popped the best distance may have shrunk below it, and the node is dropped without a look.
         Span<int> stack = stackalloc int[TriangleBvh.StackSize];
+        Span<double> stackDistance = stackalloc double[TriangleBvh.StackSize];
         int top = 0;
-        stack[top++] = 0;
+        stack[top] = 0; stackDistance[top++] = BoxDistanceSquared(p, lo, hi, 0);
         while (top > 0)
         {
             int node = stack[--top];
-            if (BoxDistanceSquared(p, lo, hi, node) >= best) continue;
+            if (stackDistance[top] >= best) continue;
             int c = count[node];
             if (c > 0)
             {
@@ -109,16 +112,9 @@ public sealed class MeshDistance
             int l = first[node], r = l + 1;
             double dl = BoxDistanceSquared(p, lo, hi, l), dr = BoxDistanceSquared(p, lo, hi, r);
             // Push the farther child first so the nearer one is searched first and tightens the bound.
-            if (dl <= dr)
-            {
-                if (dr < best) stack[top++] = r;
-                if (dl < best) stack[top++] = l;
-            }
-            else
-            {
-                if (dl < best) stack[top++] = l;
-                if (dr < best) stack[top++] = r;
-            }
+            if (dl > dr) { (l, r) = (r, l); (dl, dr) = (dr, dl); }
+            if (dr < best) { stack[top] = r; stackDistance[top++] = dr; }
+            if (dl < best) { stack[top] = l; stackDistance[top++] = dl; }
         }
         triangle = bvh.Order[bestLeafTri];
         return best;
