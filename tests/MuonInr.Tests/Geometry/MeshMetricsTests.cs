@@ -28,7 +28,7 @@ public class MeshMetricsTests
         Assert.Equal(d, ChamferDistance.Compute(a, b, ChamferConvention.MeanL1, 20_000, 1), 0.02 * d);
         Assert.Equal(2 * d * d, c.SquaredSum, 0.04 * 2 * d * d);
         Assert.Equal(c.SquaredSum, ChamferDistance.Compute(b, a, ChamferConvention.SquaredSum, 20_000, 1), 0.02 * c.SquaredSum);
-        double iou = VolumetricIou.Compute(a, b, Box, 128);
+        double iou = VolumetricIou.Compute(a, b, new AxisAlignedBox(new Vector3(-0.6f), new Vector3(0.6f)), 96);
         Assert.Equal(Math.Pow(r / (r + d), 3), iou, 0.01);
     }
 
