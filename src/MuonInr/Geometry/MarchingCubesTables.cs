@@ -16,8 +16,10 @@ namespace MuonInr.Geometry;
 /// right as seen from outside the cube; the segments chain into closed loops that are fanned into
 /// triangles. The one choice is the ambiguous face (two diagonal corners inside): its inside corners are
 /// always separated. Because that decision depends only on the face's four corners, two cubes sharing a
-/// face cut it identically, so extracted meshes are watertight — the classic 1987 table is not, in its
-/// ambiguous cases. The direction rule makes every triangle's right-hand normal point from inside to
+/// face cut it identically, so extracted meshes are watertight (a table that resolves ambiguous faces case
+/// by case, as the 1987 one did, can leave holes where two such cubes meet). Fan triangulations avoid
+/// diagonals between two vertices of one face, which the neighbour could repeat (the test over every case
+/// and random fields checks each edge has exactly two triangles). The direction rule makes every triangle's right-hand normal point from inside to
 /// outside, i.e. outward for a field that is negative inside. The table is 256 small arrays, built once.
 /// </para>
 /// </summary>

@@ -51,7 +51,7 @@ internal static class PlyFormat
             long perRecord = encoding == Encoding.Ascii ? Math.Max(1, 2L * e.Properties.Count) : e.Properties.Sum(p => (long)Size(p.CountType ?? p.Type));
             minimum += e.Count * perRecord; // counts ≤ int.MaxValue and ≤ 2·256 properties: no overflow
             if (minimum > body.Length)
-                throw Bad($"the header declares {e.Count} {e.Name} records, which need at least {minimum} bytes, but {body.Length} bytes follow the header (truncated?)");
+                throw Bad($"the header declares {e.Count} {e.Name} records; with the elements before them they need at least {minimum} bytes, but {body.Length} bytes follow the header (truncated, or a wrong count)");
         }
         if (vertexElement.Count > Array.MaxLength / 3) throw Bad($"{vertexElement.Count} vertices are more than this reader holds");
 

@@ -2,8 +2,9 @@ namespace MuonInr.Geometry;
 
 /// <summary>
 /// A bounding-volume hierarchy over a mesh's triangles, built once and shared by <see cref="MeshDistance"/>
-/// and <see cref="WindingNumber"/>. Nodes split their triangles at the median centroid along the longest
-/// axis of the centroid box (depth ≤ log2(n) + 1); leaves hold at most <see cref="LeafSize"/> triangles.
+/// and <see cref="WindingNumber"/>. Nodes split their triangles by the binned surface-area heuristic
+/// (tight boxes prune nearest-point searches best), falling back to the median centroid along the longest
+/// axis; leaves hold at most <see cref="LeafSize"/> triangles.
 /// Storage is flat: node i's children are i's <see cref="First"/> and First + 1 when <see cref="Count"/> is
 /// 0; a leaf covers triangles [First, First + Count) of the leaf-ordered arrays. Corner coordinates are
 /// copied in leaf order as doubles (9 per triangle) so a leaf scan reads one contiguous run.
@@ -16,6 +17,12 @@ namespace MuonInr.Geometry;
 internal sealed class TriangleBvh
 {
     public const int LeafSize = 4;
+
+    /// <summary>Depth below which splits use the surface-area heuristic; deeper ones the median, so depth ≤ 64 + log2(n) + 1.</summary>
+    public const int MaxSahDepth = 64;
+
+    /// <summary>Traversal stack size that always suffices (depth bound above, one deferred sibling per level).</summary>
+    public const int StackSize = 128;
     public const int DipoleStride = 34;
 
     /// <summary>Index of the symmetric pair (j, k) in the 6 stored entries 00, 01, 02, 11, 12, 22.</summary>
@@ -50,8 +57,16 @@ internal sealed class TriangleBvh
         int maxNodes = 2 * n + 1; // a binary tree over n items has at most 2n − 1 nodes
         First = new int[maxNodes]; Count = new int[maxNodes];
         var keys = new double[n];
+        var triLo = new double[3 * n];
+        var triHi = new double[3 * n];
+        for (int i = 0; i < n; i++)
+            for (int k = 0; k < 3; k++)
+            {
+                float a = v[3 * t[3 * i] + k], b = v[3 * t[3 * i + 1] + k], c = v[3 * t[3 * i + 2] + k];
+                triLo[3 * i + k] = Math.Min(a, Math.Min(b, c)); triHi[3 * i + k] = Math.Max(a, Math.Max(b, c));
+            }
         int used = 1;
-        Split(0, 0, n);
+        Split(0, 0, n, 0);
         NodeCount = used;
         Array.Resize(ref First, used); Array.Resize(ref Count, used);
 
@@ -62,21 +77,89 @@ internal sealed class TriangleBvh
         BoxMin = new double[3 * used]; BoxMax = new double[3 * used]; Dipole = new double[DipoleStride * used]; _area = new double[used];
         Summarise(0);
 
-        void Split(int node, int start, int count)
+        void Split(int node, int start, int count, int depth)
         {
             if (count <= LeafSize) { First[node] = start; Count[node] = count; return; }
-            // Longest axis of the centroid box.
             Span<double> lo = [double.MaxValue, double.MaxValue, double.MaxValue], hi = [double.MinValue, double.MinValue, double.MinValue];
             for (int i = start; i < start + count; i++)
                 for (int k = 0; k < 3; k++) { double c = centroid[3 * Order[i] + k]; lo[k] = Math.Min(lo[k], c); hi[k] = Math.Max(hi[k], c); }
-            int axis = hi[0] - lo[0] >= hi[1] - lo[1] ? (hi[0] - lo[0] >= hi[2] - lo[2] ? 0 : 2) : (hi[1] - lo[1] >= hi[2] - lo[2] ? 1 : 2);
-            for (int i = start; i < start + count; i++) keys[i] = centroid[3 * Order[i] + axis];
-            Array.Sort(keys, Order, start, count);
+            int mid = depth < MaxSahDepth ? SahPartition(start, count, lo, hi) : -1;
+            if (mid <= 0 || mid >= count)
+            {
+                // Median of the centroids along the longest axis of their box (also when SAH finds no split).
+                int axis = hi[0] - lo[0] >= hi[1] - lo[1] ? (hi[0] - lo[0] >= hi[2] - lo[2] ? 0 : 2) : (hi[1] - lo[1] >= hi[2] - lo[2] ? 1 : 2);
+                for (int i = start; i < start + count; i++) keys[i] = centroid[3 * Order[i] + axis];
+                Array.Sort(keys, Order, start, count);
+                mid = count / 2;
+            }
             int left = used; used += 2;
             First[node] = left; Count[node] = 0;
-            Split(left, start, count / 2);
-            Split(left + 1, start + count / 2, count - count / 2);
+            Split(left, start, mid, depth + 1);
+            Split(left + 1, start + mid, count - mid, depth + 1);
         }
+
+        // Binned surface-area heuristic: of the planes between Bins centroid bins on each axis, the one
+        // minimising area(left box)·n_left + area(right box)·n_right; partitions Order in place and
+        // returns the left count, or −1 when the centroids do not spread.
+        int SahPartition(int start, int count, Span<double> lo, Span<double> hi)
+        {
+            const int Bins = 16;
+            Span<int> binCount = stackalloc int[Bins];
+            Span<double> binLo = stackalloc double[3 * Bins], binHi = stackalloc double[3 * Bins], rightArea = stackalloc double[Bins];
+            double bestCost = double.PositiveInfinity; int bestAxis = -1, bestBin = 0;
+            for (int axis = 0; axis < 3; axis++)
+            {
+                double extent = hi[axis] - lo[axis];
+                if (!(extent > 0)) continue;
+                binCount.Clear(); binLo.Fill(double.MaxValue); binHi.Fill(double.MinValue);
+                for (int i = start; i < start + count; i++)
+                {
+                    int tri = Order[i];
+                    int b = Math.Min(Bins - 1, (int)((centroid[3 * tri + axis] - lo[axis]) * Bins / extent));
+                    binCount[b]++;
+                    for (int k = 0; k < 3; k++) { binLo[3 * b + k] = Math.Min(binLo[3 * b + k], triLo[3 * tri + k]); binHi[3 * b + k] = Math.Max(binHi[3 * b + k], triHi[3 * tri + k]); }
+                }
+                // Sweep from the right: area of the box of bins [b, Bins).
+                Span<double> boxLo = [double.MaxValue, double.MaxValue, double.MaxValue], boxHi = [double.MinValue, double.MinValue, double.MinValue];
+                for (int b = Bins - 1; b > 0; b--)
+                {
+                    Grow(boxLo, boxHi, binLo.Slice(3 * b, 3), binHi.Slice(3 * b, 3));
+                    rightArea[b] = Area(boxLo, boxHi);
+                }
+                boxLo.Fill(double.MaxValue); boxHi.Fill(double.MinValue);
+                int nLeft = 0;
+                for (int b = 1; b < Bins; b++)
+                {
+                    Grow(boxLo, boxHi, binLo.Slice(3 * (b - 1), 3), binHi.Slice(3 * (b - 1), 3));
+                    nLeft += binCount[b - 1];
+                    if (nLeft == 0 || nLeft == count) continue;
+                    double cost = Area(boxLo, boxHi) * nLeft + rightArea[b] * (count - nLeft);
+                    if (cost < bestCost) { bestCost = cost; bestAxis = axis; bestBin = b; }
+                }
+            }
+            if (bestAxis < 0) return -1;
+            int l = start, r = start + count - 1;
+            double ext = hi[bestAxis] - lo[bestAxis];
+            while (l <= r)
+            {
+                int b = Math.Min(Bins - 1, (int)((centroid[3 * Order[l] + bestAxis] - lo[bestAxis]) * Bins / ext));
+                if (b < bestBin) l++;
+                else { (Order[l], Order[r]) = (Order[r], Order[l]); r--; }
+            }
+            return l - start;
+        }
+    }
+
+    private static void Grow(Span<double> lo, Span<double> hi, ReadOnlySpan<double> bLo, ReadOnlySpan<double> bHi)
+    {
+        for (int k = 0; k < 3; k++) { lo[k] = Math.Min(lo[k], bLo[k]); hi[k] = Math.Max(hi[k], bHi[k]); }
+    }
+
+    private static double Area(ReadOnlySpan<double> lo, ReadOnlySpan<double> hi)
+    {
+        if (lo[0] > hi[0]) return 0; // empty
+        double x = hi[0] - lo[0], y = hi[1] - lo[1], z = hi[2] - lo[2];
+        return x * y + y * z + z * x;
     }
 
     // Bottom-up boxes and dipole data.

@@ -187,11 +187,10 @@ public class MeshIoTests
         }
     }
 
-    [RequiresSharedDataFact]
-    public void Reads_the_shared_meshes_when_present()
+    [RequiresSharedFileFact("meshes/bun_zipper.ply", "meshes/armadillo_odedstein.obj")]
+    public void Reads_the_shared_bunny_and_armadillo()
     {
         string bunny = SharedData.File("meshes/bun_zipper.ply"), armadillo = SharedData.File("meshes/armadillo_odedstein.obj");
-        if (!File.Exists(bunny) || !File.Exists(armadillo)) return; // shared/data without meshes: nothing to check
         var b = MeshReader.Read(bunny);
         Assert.Equal(35947, b.VertexCount);
         Assert.Equal(69451, b.TriangleCount);

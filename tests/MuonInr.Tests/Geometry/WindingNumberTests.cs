@@ -1,5 +1,6 @@
 using System.Numerics;
 using MuonInr.Geometry;
+using MuonInr.Tests.TestSupport;
 using static MuonInr.Tests.Geometry.GeometryTestMeshes;
 
 namespace MuonInr.Tests.Geometry;
@@ -92,5 +93,26 @@ public class WindingNumberTests
             Assert.Equal(r - 1, s[i], 3e-3);
         }
         Assert.True(sdf.At(Vector3.Zero) < -0.99);
+    }
+}
+
+/// <summary>The generalized winding number on a real scan with holes (the original Stanford bunny reconstruction).</summary>
+public class WindingNumberOnScansTests
+{
+    [RequiresSharedFileFact("meshes/bun_zipper.ply")]
+    public void Classifies_points_just_inside_and_outside_the_holed_Stanford_bunny()
+    {
+        var bunny = MeshReader.Read(SharedData.File("meshes/bun_zipper.ply"));
+        var w = new WindingNumber(bunny);
+        var s = bunny.SampleSurface(4000, 5);
+        const float eps = 0.002f; // the bunny is about 0.15 across
+        var inside = new float[s.Points.Length];
+        var outside = new float[s.Points.Length];
+        for (int i = 0; i < s.Points.Length; i++) { inside[i] = s.Points[i] - eps * s.Normals[i]; outside[i] = s.Points[i] + eps * s.Normals[i]; }
+        var wi = w.Compute(inside);
+        var wo = w.Compute(outside);
+        double correct = (wi.Count(x => x > 0.5f) + wo.Count(x => x < 0.5f)) / (2.0 * s.Count);
+        Console.WriteLine($"bunny (holes): {correct:P2} of points {eps} inside/outside the surface classified correctly");
+        Assert.True(correct > 0.99, $"{correct:P2} correct");
     }
 }
