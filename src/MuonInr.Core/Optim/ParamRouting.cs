@@ -25,12 +25,25 @@ public sealed record ParamSplit(IReadOnlyList<(string Name, Parameter Parameter)
 public sealed class ParamRouting
 {
     private readonly Func<string, Parameter, int, int, bool> _useMuon;
+    private readonly bool _outputWeightToAdam;
 
-    private ParamRouting(Func<string, Parameter, int, int, bool> useMuon) => _useMuon = useMuon;
+    private ParamRouting(Func<string, Parameter, int, int, bool> useMuon, bool outputWeightToAdam = false)
+    {
+        _useMuon = useMuon;
+        _outputWeightToAdam = outputWeightToAdam;
+    }
 
     /// <summary>The paper's routing; <paramref name="firstLayerToMuon"/> also routes the first Linear weight to Muon.</summary>
     public static ParamRouting Paper(bool firstLayerToMuon = false)
         => new((_, p, index, count) => index >= 0 && p.Rank == 2 && index < count - 1 && (index > 0 || firstLayerToMuon));
+
+    /// <summary>
+    /// The usual rule for classifiers (Keller Jordan's Muon setup): every parameter with two or more
+    /// dimensions — Linear weights and convolution filters (Cout, kh, kw, Cin), the first layer included —
+    /// goes to Muon except the output layer's weight, which is the last such parameter in registration
+    /// (= forward) order; biases and that output weight go to the auxiliary Adam.
+    /// </summary>
+    public static ParamRouting HiddenWeights() => new((_, p, _, _) => p.Rank >= 2, outputWeightToAdam: true);
 
     /// <summary>A user rule: <paramref name="useMuon"/>(name, parameter) → true for Muon (only matrices may be routed to Muon).</summary>
     public static ParamRouting ByName(Func<string, Parameter, bool> useMuon) => new((n, p, _, _) => useMuon(n, p));
@@ -47,12 +60,13 @@ public sealed class ParamRouting
             ComplexLinear c => ReferenceEquals(c.WeightReal, p) || ReferenceEquals(c.WeightImaginary, p),
             _ => false,
         });
+        var output = _outputWeightToAdam ? model.Parameters().LastOrDefault(p => p.Rank >= 2) : null;
         var muon = new List<(string, Parameter)>();
         var adam = new List<(string, Parameter)>();
         foreach (var (name, p) in model.NamedParameters())
         {
             int index = LayerOf(p);
-            bool toMuon = _useMuon(name, p, index, layers.Count);
+            bool toMuon = !ReferenceEquals(p, output) && _useMuon(name, p, index, layers.Count);
             if (toMuon && p.Rank < 2)
                 throw new ArgumentException($"Routing sent parameter '{name}' of shape {MuonInr.Tensors.Tensor.ShapeString(p.Shape)} to Muon, which needs a matrix.");
             (toMuon ? muon : adam).Add((name, p));
