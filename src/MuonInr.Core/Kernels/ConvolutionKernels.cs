@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
 namespace MuonInr.Kernels;
 
 /// <summary>
@@ -135,27 +138,64 @@ public static class ConvolutionKernels
                         long yBase = (long)img * oh * ow * c;
                         for (int oy = 0; oy < oh; oy++)
                             for (int ox = 0; ox < ow; ox++)
-                            {
-                                float* yo = yp + yBase + (long)(oy * ow + ox) * c;
-                                int* ao = ap + yBase + (long)(oy * ow + ox) * c;
-                                // Initialise from the window's first tap, then scan the rest.
-                                long first = xBase + ((long)(oy * stride) * w + ox * stride) * c;
-                                for (int ch = 0; ch < c; ch++) { yo[ch] = xp[first + ch]; ao[ch] = (int)(first + ch); }
-                                for (int ky = 0; ky < size; ky++)
-                                    for (int kx = 0; kx < size; kx++)
-                                    {
-                                        if (ky == 0 && kx == 0) continue;
-                                        long at = xBase + ((long)(oy * stride + ky) * w + ox * stride + kx) * c;
-                                        for (int ch = 0; ch < c; ch++)
-                                        {
-                                            float v = xp[at + ch];
-                                            if (v > yo[ch] || float.IsNaN(v) && !float.IsNaN(yo[ch])) { yo[ch] = v; ao[ch] = (int)(at + ch); }
-                                        }
-                                    }
-                            }
+                                MaxPoolWindow(xp, xBase + ((long)(oy * stride) * w + ox * stride) * c, w, c, size,
+                                    yp + yBase + (long)(oy * ow + ox) * c, ap + yBase + (long)(oy * ow + ox) * c);
                     }
                 });
             }
         }
+    }
+
+    /// <summary>
+    /// One output pixel of max pooling: every channel of the size×size window whose top-left tap is at
+    /// flat index <paramref name="first"/> of x. Channels run in SIMD blocks (NHWC keeps them contiguous);
+    /// a tap replaces the running maximum when it is larger, or NaN over a number.
+    /// </summary>
+    private static unsafe void MaxPoolWindow(float* x, long first, int w, int c, int size, float* y, int* argmax)
+    {
+        int width = Vector<float>.Count, ch = 0;
+        for (; ch <= c - width; ch += width)
+        {
+            var max = Unsafe.ReadUnaligned<Vector<float>>(x + first + ch);
+            var arg = new Vector<int>((int)(first + ch)) + Lanes;
+            for (int ky = 0; ky < size; ky++)
+                for (int kx = 0; kx < size; kx++)
+                {
+                    if (ky == 0 && kx == 0) continue;
+                    long at = first + ((long)ky * w + kx) * c + ch;
+                    var v = Unsafe.ReadUnaligned<Vector<float>>(x + at);
+                    // v > max, or v is NaN while max is not.
+                    var take = Vector.GreaterThan(v, max)
+                        | Vector.AndNot(Vector.Equals(max, max), Vector.Equals(v, v));
+                    max = Vector.ConditionalSelect(take, v, max);
+                    arg = Vector.ConditionalSelect(take, new Vector<int>((int)at) + Lanes, arg);
+                }
+            Unsafe.WriteUnaligned(y + ch, max);
+            Unsafe.WriteUnaligned(argmax + ch, arg);
+        }
+        for (; ch < c; ch++)
+        {
+            float max = x[first + ch];
+            long arg = first + ch;
+            for (int ky = 0; ky < size; ky++)
+                for (int kx = 0; kx < size; kx++)
+                {
+                    long at = first + ((long)ky * w + kx) * c + ch;
+                    float v = x[at];
+                    if (v > max || float.IsNaN(v) && !float.IsNaN(max)) { max = v; arg = at; }
+                }
+            y[ch] = max;
+            argmax[ch] = (int)arg;
+        }
+    }
+
+    /// <summary>0, 1, 2, … per SIMD lane (offsets of consecutive channels).</summary>
+    private static readonly Vector<int> Lanes = CreateLanes();
+
+    private static Vector<int> CreateLanes()
+    {
+        Span<int> lanes = stackalloc int[Vector<int>.Count];
+        for (int i = 0; i < lanes.Length; i++) lanes[i] = i;
+        return new Vector<int>(lanes);
     }
 }

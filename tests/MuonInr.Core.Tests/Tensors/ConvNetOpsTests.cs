@@ -89,6 +89,51 @@ public class ConvNetOpsTests
         Assert.Equal([1f, 0f, 0f, 0f], x.Grad!.ToArray());
     }
 
+    /// <summary>
+    /// Many channels (SIMD blocks plus a scalar tail) with many ties and a NaN: forward maxima and the
+    /// routing of the gradient to the first maximum in row-major window order (a NaN wins) match a plain loop.
+    /// </summary>
+    [Theory]
+    [InlineData(2, 1)]
+    [InlineData(3, 2)]
+    [InlineData(2, 2)]
+    public void MaxPool2d_simd_channels_follow_the_first_maximum_rule(int size, int stride)
+    {
+        int n = 2, h = 7, w = 6, c = 19;
+        var rng = new Rng(8);
+        var x = Tensor.Zeros(n, h, w, c).Escape();
+        for (int i = 0; i < x.Length; i++) x[i] = rng.NextInt(4);   // values 0..3: ties everywhere
+        x[5 * c + 3] = float.NaN;
+        x.RequiresGrad = true;
+        int oh = (h - size) / stride + 1, ow = (w - size) / stride + 1;
+        var expectedY = new float[n * oh * ow * c];
+        var expectedG = new float[x.Length];
+        var g = Enumerable.Range(0, expectedY.Length).Select(i => 1f + i % 7).ToArray();
+        for (int b = 0; b < n; b++)
+            for (int oy = 0; oy < oh; oy++)
+                for (int ox = 0; ox < ow; ox++)
+                    for (int ch = 0; ch < c; ch++)
+                    {
+                        int best = -1;
+                        for (int ky = 0; ky < size; ky++)
+                            for (int kx = 0; kx < size; kx++)
+                            {
+                                int at = ((b * h + oy * stride + ky) * w + ox * stride + kx) * c + ch;
+                                if (best < 0 || x[at] > x[best] || float.IsNaN(x[at]) && !float.IsNaN(x[best])) best = at;
+                            }
+                        int o = ((b * oh + oy) * ow + ox) * c + ch;
+                        expectedY[o] = x[best];
+                        expectedG[best] += g[o];
+                    }
+        using (new TensorScope())
+        {
+            var y = Ops.MaxPool2d(x, size, stride);
+            Assert.Equal(expectedY, y.ToArray());
+            y.Backward(Tensor.FromData(g, y.ShapeArray));
+        }
+        Assert.Equal(expectedG, x.Grad!.ToArray());
+    }
+
     [Fact]
     public void CrossEntropy_matches_log_softmax_and_stays_finite_for_huge_logits()
     {
