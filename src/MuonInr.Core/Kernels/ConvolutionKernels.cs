@@ -41,28 +41,37 @@ public static class ConvolutionKernels
         }
     }
 
+    // NHWC keeps the kw taps of one kernel row contiguous in x (kw·c floats from x[iy, ix0, 0]), so each
+    // kernel row of each window is one block copy, clipped at the left and right borders.
     private static unsafe void Im2ColImage(float* x, float* cols, int h, int w, int c, int kh, int kw, int stride, int padding, int oh, int ow)
     {
         int k = kh * kw * c;
-        for (int oy = 0; oy < oh; oy++)
-            for (int ox = 0; ox < ow; ox++)
+        for (int ox = 0, ix0 = -padding; ox < ow; ox++, ix0 += stride)
+        {
+            // Taps kx in [kxBegin, kxEnd) fall inside the image (the same for every row of this column).
+            int kxBegin = Math.Max(0, -ix0), kxEnd = Math.Min(kw, w - ix0);
+            for (int oy = 0; oy < oh; oy++)
             {
                 float* row = cols + (long)(oy * ow + ox) * k;
                 for (int ky = 0; ky < kh; ky++)
                 {
                     int iy = oy * stride - padding + ky;
                     float* dst = row + ky * kw * c;
-                    if ((uint)iy >= (uint)h) { new Span<float>(dst, kw * c).Clear(); continue; }
-                    for (int kx = 0; kx < kw; kx++)
+                    int begin = kxBegin * c, end = kxEnd * c, all = kw * c;
+                    if ((uint)iy >= (uint)h || begin >= end) begin = end = all;   // the whole kernel row is padding
+                    float* src = x + ((long)iy * w + ix0) * c;                      // tap kx = 0 (possibly outside)
+                    if (all < 16)
                     {
-                        int ix = ox * stride - padding + kx;
-                        float* d = dst + kx * c;
-                        if ((uint)ix >= (uint)w) { for (int ch = 0; ch < c; ch++) d[ch] = 0f; continue; }
-                        float* src = x + ((long)iy * w + ix) * c;
-                        for (int ch = 0; ch < c; ch++) d[ch] = src[ch];
+                        // Few channels (e.g. a grey input layer): a plain loop beats span set-up per block.
+                        for (int j = 0; j < all; j++) dst[j] = j >= begin && j < end ? src[j] : 0f;
+                        continue;
                     }
+                    new Span<float>(dst, begin).Clear();
+                    new ReadOnlySpan<float>(src + begin, end - begin).CopyTo(new Span<float>(dst + begin, end - begin));
+                    new Span<float>(dst + end, all - end).Clear();
                 }
             }
+        }
     }
 
     /// <summary>
@@ -90,25 +99,25 @@ public static class ConvolutionKernels
         }
     }
 
+    // The adjoint of Im2ColImage's block copies: one vector add per kernel row of each window.
     private static unsafe void Col2ImImage(float* cols, float* gx, int h, int w, int c, int kh, int kw, int stride, int padding, int oh, int ow)
     {
         int k = kh * kw * c;
         for (int oy = 0; oy < oh; oy++)
-            for (int ox = 0; ox < ow; ox++)
+            for (int ox = 0, ix0 = -padding; ox < ow; ox++, ix0 += stride)
             {
+                int kxBegin = Math.Max(0, -ix0), kxEnd = Math.Min(kw, w - ix0);
+                if (kxBegin >= kxEnd) continue;
+                int len = (kxEnd - kxBegin) * c;
                 float* row = cols + (long)(oy * ow + ox) * k;
                 for (int ky = 0; ky < kh; ky++)
                 {
                     int iy = oy * stride - padding + ky;
                     if ((uint)iy >= (uint)h) continue;
-                    for (int kx = 0; kx < kw; kx++)
-                    {
-                        int ix = ox * stride - padding + kx;
-                        if ((uint)ix >= (uint)w) continue;
-                        float* src = row + (ky * kw + kx) * c;
-                        float* dst = gx + ((long)iy * w + ix) * c;
-                        for (int ch = 0; ch < c; ch++) dst[ch] += src[ch];
-                    }
+                    float* src = row + (ky * kw + kxBegin) * c;
+                    float* dst = gx + ((long)iy * w + ix0 + kxBegin) * c;
+                    if (len < 16) { for (int j = 0; j < len; j++) dst[j] += src[j]; continue; }
+                    TensorPrimitives.Add(new ReadOnlySpan<float>(dst, len), new ReadOnlySpan<float>(src, len), new Span<float>(dst, len));
                 }
             }
     }
