@@ -6,7 +6,8 @@ using MuonInr.Tensors;
 
 // MNIST benchmark: Muon vs AdamW vs SGD on an MLP and a small CNN, on the 10,000 digits of shared/data/mnist
 // (fixed stratified split 8,000 train / 2,000 test, seed 0). Every run starts from the same initialisation
-// for its model (seed --seed) and sees the same batches (seed --seed + 1).
+// for its model (seed --seed) and sees the same batches (seed --seed + 1). Seconds per epoch count the
+// training steps only (after three untimed warm-up steps on a throwaway copy, so JIT is not timed).
 //
 //   dotnet run -c Release --project samples/Mnist -- [--data ../shared/data/mnist] [--epochs 5]
 //       [--models mlp,cnn] [--optimizers muon,adamw,sgd] [--batch 128] [--seed 0] [--report 1,3,5]
@@ -77,13 +78,13 @@ var all = new List<(string Model, string Optimizer, List<EpochResult> Epochs)>()
 foreach (var m in models)
     foreach (var o in optimizers)
     {
+        Training.WarmUp(() => Models.Create(m, new Rng(seed)), model => Optimizers.Create(o, model), train, batch);
         using var model = Models.Create(m, new Rng(seed));
         var optimizer = Optimizers.Create(o, model);
         if (o == "muon") Console.WriteLine($"[{m}] routing {MuonInr.Optim.ParamRouting.HiddenWeights().Split(model)}");
         var results = Training.Run(model, optimizer, train, test, epochs, batch, seed + 1, r =>
             Console.WriteLine(string.Create(culture, $"[{m} {o}] epoch {r.Epoch}: train loss {r.TrainLoss:F4}, test accuracy {100 * r.TestAccuracy:F2} %, {r.Seconds:F2} s")));
         all.Add((m, o, results));
-        TensorPool.Trim();
     }
 
 Console.WriteLine();

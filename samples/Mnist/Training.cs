@@ -51,6 +51,27 @@ internal static class Training
         return results;
     }
 
+    /// <summary>
+    /// A few untimed steps on a throwaway model and optimizer, so that the timed epochs do not pay for JIT
+    /// compilation and for filling the tensor pool (the timed run then starts from the same state as without it).
+    /// </summary>
+    public static void WarmUp(Func<Module> createModel, Func<Module, Optimizer> createOptimizer, LabeledImages train, int batchSize, int steps = 3)
+    {
+        using var model = createModel();
+        var optimizer = createOptimizer(model);
+        var labels = new int[batchSize];
+        var indices = Enumerable.Range(0, Math.Min(batchSize, train.Count)).ToArray();
+        for (int step = 0; step < steps; step++)
+        {
+            using var scope = new TensorScope();
+            var x = train.Batch(indices, labels);
+            optimizer.ZeroGrad();
+            Ops.CrossEntropy(model.Forward(x), labels.AsSpan(0, indices.Length)).Backward();
+            optimizer.Step();
+        }
+        Evaluate(model, train.Subset(indices));
+    }
+
     /// <summary>Test accuracy in batches of 500, without recording a graph.</summary>
     public static double Evaluate(Module model, LabeledImages set)
     {
