@@ -8,6 +8,7 @@ using MuonInr.Tensors;
 namespace MuonInr.Core.Tests.Nn;
 
 /// <summary>Convolutional modules, their routing to Muon, and a tiny CNN that learns synthetic digits.</summary>
+[Collection(MuonInr.Core.Tests.TestSupport.PoolCountersCollection.Name)]
 public class ConvNetTests
 {
     [Fact]
@@ -137,5 +138,42 @@ public class ConvNetTests
             accuracy = Accuracy.Of(model.Forward(x), testLabels);
         }
         Assert.True(accuracy >= 0.7 && last < 0.5f * first, $"held-out accuracy {accuracy:P1} (chance 25 %); training loss went from {first} to {last}");
+    }
+
+    /// <summary>
+    /// A CNN training step (conv + fused ReLU + maxpool, twice, then flatten, linear, cross-entropy and a
+    /// Muon step) in steady state takes every buffer from the pool and returns every one it rented: the
+    /// saved im2col columns and pooling indices are released by the backward pass or by the scope.
+    /// </summary>
+    [Fact]
+    public void Cnn_training_step_is_pool_steady_and_releases_every_buffer()
+    {
+        var rng = new Rng(3);
+        using var model = new Sequential(
+            new Conv2d(1, 4, 3, rng, padding: 1), new ReLU(), new MaxPool2d(2),
+            new Conv2d(4, 8, 3, rng, stride: 1, padding: 1), new ReLU(), new MaxPool2d(2),
+            new Flatten(), new Linear(8 * 2 * 2, 3, rng));
+        var split = ParamRouting.HiddenWeights().Split(model);
+        var opt = new MuonWithAuxAdam();
+        opt.AddMuonGroup(split.Muon.Select(p => p.Parameter));
+        opt.AddAdamGroup(split.Adam.Select(p => p.Parameter));
+        using var x = Tensor.Uniform(rng, 0, 1, 6, 8, 8, 1).Escape();
+        int[] labels = [0, 1, 2, 0, 1, 2];
+        long allocations = 0, outstanding = 0;
+        for (int step = 0; step < 6; step++)
+        {
+            if (step == 3) { allocations = TensorPool.Allocations; outstanding = TensorPool.Outstanding; }
+            using (new TensorScope())
+            {
+                opt.ZeroGrad();
+                Ops.CrossEntropy(model.Forward(x), labels).Backward();
+                opt.Step();
+            }
+            // Evaluation without a graph must release its pooling indices and columns too.
+            using (GradMode.NoGrad())
+            using (new TensorScope()) model.Forward(x);
+        }
+        Assert.Equal(allocations, TensorPool.Allocations);
+        Assert.Equal(outstanding, TensorPool.Outstanding);
     }
 }
