@@ -6,12 +6,16 @@ namespace MuonInr.Samples.Mnist;
 /// <summary>The three benchmark optimizers and their fixed settings.</summary>
 internal static class Optimizers
 {
-    /// <summary>Names accepted by --optimizers.</summary>
-    public static readonly string[] Names = ["muon", "adamw", "sgd"];
+    /// <summary>The default comparison.</summary>
+    public static readonly string[] Defaults = ["muon", "adamw", "sgd"];
+
+    /// <summary>Names accepted by --optimizers: the defaults and every other member of the Muon family (normuon, adamuon, …).</summary>
+    public static readonly string[] Names = [.. Defaults, .. MuonRule.All.Select(r => r.Name).Where(n => n != "muon")];
 
     /// <summary>One line per optimizer: what the benchmark runs.</summary>
     public static string Describe(string name) => name switch
     {
+        _ when name != "muon" && MuonRule.IsMuonFamily(name) => $"{name}: as muon, with the {name} rule ({MuonRule.ByName(name).Source}) at Muon's settings (untuned)",
         "muon" => "muon:  MuonWithAuxAdam — every >=2-D weight but the output layer's (conv filters as [Cout, kh*kw*Cin]) -> Muon lr 0.02, momentum 0.95 Nesterov, NS5, wd 0; biases + output layer -> aux AdamW lr 1e-3, betas (0.9, 0.999), eps 1e-8, wd 0.01",
         "adamw" => "adamw: AdamW lr 1e-3, betas (0.9, 0.999), eps 1e-8, wd 0.01 (PyTorch defaults)",
         "sgd" => "sgd:   SGD lr 0.05, momentum 0.9, wd 0",
@@ -23,9 +27,9 @@ internal static class Optimizers
     {
         switch (name)
         {
-            case "muon":
+            case var _ when MuonRule.IsMuonFamily(name):
                 var split = ParamRouting.HiddenWeights().Split(model);
-                var muon = new MuonWithAuxAdam();
+                var muon = new MuonWithAuxAdam(rule: MuonRule.ByName(name));
                 muon.AddMuonGroup(split.Muon.Select(p => p.Parameter), lr: 0.02, momentum: 0.95, nesterov: true);
                 muon.AddAdamGroup(split.Adam.Select(p => p.Parameter), lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01);
                 return muon;

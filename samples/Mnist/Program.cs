@@ -11,12 +11,13 @@ using MuonInr.Tensors;
 //
 //   dotnet run -c Release --project samples/Mnist -- [--data ../shared/data/mnist] [--epochs 5]
 //       [--models mlp,cnn] [--optimizers muon,adamw,sgd] [--batch 128] [--seed 0] [--report 1,3,5]
+// --optimizers also takes the other members of the Muon family (normuon, adamuon, muon-moonlight, …).
 
 var culture = CultureInfo.InvariantCulture;
 string data = Path.Combine("..", "shared", "data", "mnist");
 int epochs = 5, batch = 128;
 ulong seed = 0;
-string[] models = Models.Names, optimizers = Optimizers.Names;
+string[] models = Models.Names, optimizers = Optimizers.Defaults;
 int[]? report = null;
 try
 {
@@ -43,6 +44,7 @@ try
             case "--report": report = Value().Split(',').Select(v => Positive("--report", v.Trim())).ToArray(); break;
             case "-h" or "--help":
                 Console.WriteLine("usage: dotnet run -c Release --project samples/Mnist -- [--data DIR] [--epochs 5] [--models mlp,cnn] [--optimizers muon,adamw,sgd] [--batch 128] [--seed 0] [--report 1,3,5]");
+                Console.WriteLine($"optimizers: {string.Join(", ", Optimizers.Names)}");
                 return 0;
             default: throw new ArgumentException($"Unknown option '{args[i]}' (try --help).");
         }
@@ -81,7 +83,7 @@ foreach (var m in models)
         Training.WarmUp(() => Models.Create(m, new Rng(seed)), model => Optimizers.Create(o, model), train, batch);
         using var model = Models.Create(m, new Rng(seed));
         var optimizer = Optimizers.Create(o, model);
-        if (o == "muon") Console.WriteLine($"[{m}] routing {MuonInr.Optim.ParamRouting.HiddenWeights().Split(model)}");
+        if (MuonInr.Optim.MuonRule.IsMuonFamily(o)) Console.WriteLine($"[{m}] routing {MuonInr.Optim.ParamRouting.HiddenWeights().Split(model)}");
         var results = Training.Run(model, optimizer, train, test, epochs, batch, seed + 1, r =>
             Console.WriteLine(string.Create(culture, $"[{m} {o}] epoch {r.Epoch}: train loss {r.TrainLoss:F4}, test accuracy {100 * r.TestAccuracy:F2} %, {r.Seconds:F2} s")));
         all.Add((m, o, results));
