@@ -72,7 +72,7 @@ catch (InvalidDataException e)
 
 Console.WriteLine($"MNIST digits from {Path.GetFullPath(data)}: {train.Count} train / {test.Count} test (stratified, split seed {MnistDigits.SplitSeed})");
 Console.WriteLine($"batch {batch}, {epochs} epochs, no augmentation, no schedule; init seed {seed}, batch-order seed {seed + 1}; " +
-                  $"{Environment.ProcessorCount} logical CPUs, {WorkerPool.Degree} GEMM threads, GEMM provider {Gemm.Provider.GetType().Name}");
+                  $"{Environment.ProcessorCount} logical CPUs, {WorkerPool.Degree} GEMM threads, GEMM provider {Gemm.Provider.Name}");
 foreach (var o in optimizers) Console.WriteLine("  " + Optimizers.Describe(o));
 Console.WriteLine();
 

@@ -38,10 +38,11 @@ public sealed class ParamRouting
         => new((_, p, index, count) => index >= 0 && p.Rank == 2 && index < count - 1 && (index > 0 || firstLayerToMuon));
 
     /// <summary>
-    /// The usual rule for classifiers (Keller Jordan's Muon setup): every parameter with two or more
-    /// dimensions — Linear weights and convolution filters (Cout, kh, kw, Cin), the first layer included —
-    /// goes to Muon except the output layer's weight, which is the last such parameter in registration
-    /// (= forward) order; biases and that output weight go to the auxiliary Adam.
+    /// The usual rule for classifiers (the Muon README, KellerJordan/Muon: Muon for the ≥2-D parameters,
+    /// AdamW for the classifier head and for scalar and vector parameters): every parameter with two or
+    /// more dimensions — Linear weights and convolution filters (Cout, kh, kw, Cin), the first layer
+    /// included — goes to Muon except the output layer's weight, taken to be the last such parameter in
+    /// registration (= forward) order; biases and that output weight go to the auxiliary Adam.
     /// </summary>
     public static ParamRouting HiddenWeights() => new((_, p, _, _) => p.Rank >= 2, outputWeightToAdam: true);
 
