@@ -22,13 +22,16 @@ internal static class Optimizers
         _ => throw new ArgumentException($"Unknown optimizer '{name}' (choose from {string.Join(", ", Names)})."),
     };
 
-    /// <summary>Builds optimizer <paramref name="name"/> over <paramref name="model"/>'s parameters.</summary>
-    public static Optimizer Create(string name, Module model)
+    /// <summary>
+    /// Builds optimizer <paramref name="name"/> over <paramref name="model"/>'s parameters; for the Muon
+    /// family, <paramref name="firstLayerToMuon"/> false routes the input layer's weight to the auxiliary AdamW.
+    /// </summary>
+    public static Optimizer Create(string name, Module model, bool firstLayerToMuon = true)
     {
         switch (name)
         {
             case var _ when MuonRule.IsMuonFamily(name):
-                var split = ParamRouting.HiddenWeights().Split(model);
+                var split = ParamRouting.HiddenWeights(firstLayerToMuon).Split(model);
                 var muon = new MuonWithAuxAdam(rule: MuonRule.ByName(name));
                 muon.AddMuonGroup(split.Muon.Select(p => p.Parameter), lr: 0.02, momentum: 0.95, nesterov: true);
                 muon.AddAdamGroup(split.Adam.Select(p => p.Parameter), lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01);

@@ -11,7 +11,8 @@ using MuonInr.Tensors;
 //
 //   dotnet run -c Release --project samples/Mnist -- [--data ../shared/data/mnist] [--epochs 5]
 //       [--models mlp,cnn] [--optimizers muon,adamw,sgd] [--batch 128] [--seed 0] [--report 1,3,5]
-// --optimizers also takes the other members of the Muon family (normuon, adamuon, muon-moonlight, …).
+// --optimizers also takes the other members of the Muon family (normuon, adamuon, muon-moonlight, …);
+// --muon-first-layer no sends the input layer's weight to the auxiliary AdamW instead of Muon.
 
 var culture = CultureInfo.InvariantCulture;
 string data = Path.Combine("..", "shared", "data", "mnist");
@@ -19,6 +20,7 @@ int epochs = 5, batch = 128;
 ulong seed = 0;
 string[] models = Models.Names, optimizers = Optimizers.Defaults;
 int[]? report = null;
+bool firstLayerToMuon = true;
 try
 {
     for (int i = 0; i < args.Length; i++)
@@ -41,9 +43,12 @@ try
             case "--seed": seed = ulong.TryParse(Value(), NumberStyles.None, culture, out var s) ? s : throw new ArgumentException("--seed needs a non-negative integer."); break;
             case "--models": models = List("--models", Value(), Models.Names); break;
             case "--optimizers": optimizers = List("--optimizers", Value(), Optimizers.Names); break;
+            case "--muon-first-layer":
+                firstLayerToMuon = Value() switch { "yes" => true, "no" => false, var v => throw new ArgumentException($"--muon-first-layer takes yes or no, got '{v}'.") };
+                break;
             case "--report": report = Value().Split(',').Select(v => Positive("--report", v.Trim())).ToArray(); break;
             case "-h" or "--help":
-                Console.WriteLine("usage: dotnet run -c Release --project samples/Mnist -- [--data DIR] [--epochs 5] [--models mlp,cnn] [--optimizers muon,adamw,sgd] [--batch 128] [--seed 0] [--report 1,3,5]");
+                Console.WriteLine("usage: dotnet run -c Release --project samples/Mnist -- [--data DIR] [--epochs 5] [--models mlp,cnn] [--optimizers muon,adamw,sgd] [--batch 128] [--seed 0] [--report 1,3,5] [--muon-first-layer yes|no]");
                 Console.WriteLine($"optimizers: {string.Join(", ", Optimizers.Names)}");
                 return 0;
             default: throw new ArgumentException($"Unknown option '{args[i]}' (try --help).");
@@ -80,10 +85,10 @@ var all = new List<(string Model, string Optimizer, List<EpochResult> Epochs)>()
 foreach (var m in models)
     foreach (var o in optimizers)
     {
-        Training.WarmUp(() => Models.Create(m, new Rng(seed)), model => Optimizers.Create(o, model), train, batch);
+        Training.WarmUp(() => Models.Create(m, new Rng(seed)), model => Optimizers.Create(o, model, firstLayerToMuon), train, batch);
         using var model = Models.Create(m, new Rng(seed));
-        var optimizer = Optimizers.Create(o, model);
-        if (MuonInr.Optim.MuonRule.IsMuonFamily(o)) Console.WriteLine($"[{m}] routing {MuonInr.Optim.ParamRouting.HiddenWeights().Split(model)}");
+        var optimizer = Optimizers.Create(o, model, firstLayerToMuon);
+        if (MuonInr.Optim.MuonRule.IsMuonFamily(o)) Console.WriteLine($"[{m}] routing {MuonInr.Optim.ParamRouting.HiddenWeights(firstLayerToMuon).Split(model)}");
         var results = Training.Run(model, optimizer, train, test, epochs, batch, seed + 1, r =>
             Console.WriteLine(string.Create(culture, $"[{m} {o}] epoch {r.Epoch}: train loss {r.TrainLoss:F4}, test accuracy {100 * r.TestAccuracy:F2} %, {r.Seconds:F2} s")));
         all.Add((m, o, results));

@@ -53,6 +53,9 @@ public class ConvNetTests
         var split = ParamRouting.HiddenWeights().Split(cnn);
         Assert.Equal(["0.weight", "2.weight", "4.weight"], split.Muon.Select(p => p.Name).ToArray());
         Assert.Equal(["0.bias", "2.bias", "4.bias", "6.weight", "6.bias"], split.Adam.Select(p => p.Name).ToArray());
+        var withoutInput = ParamRouting.HiddenWeights(firstLayerToMuon: false).Split(cnn);
+        Assert.Equal(["2.weight", "4.weight"], withoutInput.Muon.Select(p => p.Name).ToArray());
+        Assert.Equal(["0.weight", "0.bias", "2.bias", "4.bias", "6.weight", "6.bias"], withoutInput.Adam.Select(p => p.Name).ToArray());
     }
 
     [Fact]
