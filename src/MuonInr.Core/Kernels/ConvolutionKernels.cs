@@ -46,12 +46,11 @@ public static class ConvolutionKernels
     private static unsafe void Im2ColImage(float* x, float* cols, int h, int w, int c, int kh, int kw, int stride, int padding, int oh, int ow)
     {
         int k = kh * kw * c;
-        for (int ox = 0, ix0 = -padding; ox < ow; ox++, ix0 += stride)
-        {
-            // Taps kx in [kxBegin, kxEnd) fall inside the image (the same for every row of this column).
-            int kxBegin = Math.Max(0, -ix0), kxEnd = Math.Min(kw, w - ix0);
-            for (int oy = 0; oy < oh; oy++)
+        for (int oy = 0; oy < oh; oy++)
+            for (int ox = 0, ix0 = -padding; ox < ow; ox++, ix0 += stride)
             {
+                // Taps kx in [kxBegin, kxEnd) fall inside the image; cols rows are written in order.
+                int kxBegin = Math.Max(0, -ix0), kxEnd = Math.Min(kw, w - ix0);
                 float* row = cols + (long)(oy * ow + ox) * k;
                 for (int ky = 0; ky < kh; ky++)
                 {
@@ -71,7 +70,6 @@ public static class ConvolutionKernels
                     new Span<float>(dst + end, all - end).Clear();
                 }
             }
-        }
     }
 
     /// <summary>
