@@ -41,6 +41,10 @@ internal static class DerivativeRules
             case OpKind.ComplexBiasBlock: ComplexBiasBlock(node, gy); break;
             case OpKind.FourierFeatures: FourierFeatures(node, y, gy); break;
             case OpKind.PositionalEncoding: PositionalEncoding(node, y, gy); break;
+            // convolutional networks and classification
+            case OpKind.Conv2d: Conv2d(node, y, gy); break;
+            case OpKind.MaxPool2d: MaxPool2d(node, gy); break;
+            case OpKind.CrossEntropy: CrossEntropy(node, gy); break;
             default: throw new NotSupportedException($"No derivative rule for {node.Op}.");
         }
     }
@@ -424,6 +428,71 @@ internal static class DerivativeRules
         var x = node.A!;
         if (Target(x, out bool acc) is { } gx)
             InrEncodingKernels.PositionalEncodingBackward(y.Span, gy.Span, gx.Span, x.Dim(0), x.Dim(1), node.I0, acc);
+    }
+
+    #endregion
+
+    #region Convolutional networks and classification
+
+    // y = act(cols·Wᵀ + b) read as (rows = N·OH·OW, Cout); cols (rows, k = kh·kw·Cin) saved from the forward
+    // pass; x (N, H, W, Cin); W (Cout, kh, kw, Cin) read as (Cout, k).
+    private static void Conv2d(TapeNode node, Tensor y, Tensor gy)
+    {
+        var x = node.A!; var w = node.B!; var bias = node.C; var cols = node.Saved!;
+        int n = x.Dim(0), h = x.Dim(1), wd = x.Dim(2), cin = x.Dim(3);
+        int cout = w.Dim(0), kh = w.Dim(1), kw = w.Dim(2), oh = y.Dim(1), ow = y.Dim(2);
+        int rows = n * oh * ow, k = kh * kw * cin;
+        var act = node.F0 ? FusedActivation.Relu : FusedActivation.None;
+        var gb = Target(bias, out bool accB);
+        // gz = gy ⊙ act'(y), in place in gy; gb (+)= column sums of gz in the same pass.
+        if (act != FusedActivation.None || gb is not null)
+            LinearEpilogue.ActivationBackward(gy.Span, y.Span, rows, cout, act, gb is null ? default : gb.Span, accB);
+        if (Target(w, out bool accW) is { } gw)
+            Gemm.Sgemm(true, false, cout, k, rows, 1f, gy.Span, cout, cols.Span, k, accW ? 1f : 0f, gw.Span, k);   // dW = gzᵀ·cols
+        if (Target(x, out bool accX) is { } gx)
+        {
+            // dcols = gz·W overwrites the saved columns (no longer needed), then col2im adds them onto dx.
+            Gemm.Sgemm(false, false, rows, k, cout, 1f, gy.Span, cout, w.Span, k, 0f, cols.Span, k);
+            ConvolutionKernels.Col2Im(cols.Span, n, h, wd, cin, kh, kw, node.I0, node.I1, oh, ow, gx.Span, accX);
+        }
+        // The columns are the largest buffer of a convolutional step: back to the pool now, not at scope end.
+        node.Saved = null;
+        cols.Dispose();
+    }
+
+    // y = max over each window; Saved holds, as int32 bits, the flat index into x of each output's maximum.
+    private static void MaxPool2d(TapeNode node, Tensor gy)
+    {
+        var x = node.A!; var indices = node.Saved!;
+        if (Target(x, out bool acc) is { } gx)
+        {
+            var argmax = System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(indices.Span);
+            var d = gx.Span; var g = gy.Span;
+            if (!acc) d.Clear();
+            // Sequential: with stride < size, windows overlap and two outputs can share a maximum.
+            for (int i = 0; i < g.Length; i++) d[argmax[i]] += g[i];
+        }
+        node.Saved = null;
+        indices.Dispose();
+    }
+
+    // L = mean over rows of −log softmax(z)[label]; Saved holds (softmax − onehot)/N from the forward pass.
+    private static void CrossEntropy(TapeNode node, Tensor gl)
+    {
+        var z = node.A!;
+        var saved = node.Saved!;
+        float g = gl.Span[0];
+        if (!z.RequiresGrad) return;
+        if (z.Grad is null && g == 1f)
+        {
+            // Hand the forward pass's buffer over: no copy, no extra pass.
+            z.Grad = saved.Escape();
+            node.Saved = null;
+            return;
+        }
+        var target = Target(z, out bool acc)!;
+        if (acc) TensorPrimitives.MultiplyAdd(saved.Span, g, target.Span, target.Span);
+        else TensorPrimitives.Multiply(saved.Span, g, target.Span);
     }
 
     #endregion

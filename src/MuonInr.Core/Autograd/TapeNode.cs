@@ -45,6 +45,10 @@ internal enum OpKind
     ComplexBiasBlock,
     FourierFeatures,
     PositionalEncoding,
+    // convolutional networks and classification
+    Conv2d,
+    MaxPool2d,
+    CrossEntropy,
 }
 
 /// <summary>

@@ -5,7 +5,7 @@ namespace MuonInr.Nn;
 
 /// <summary>
 /// Applies modules in order; submodules are named "0", "1", … as in PyTorch. A plain
-/// <see cref="Linear"/> directly followed by <see cref="ReLU"/> runs as one fused layer, which saves a
+/// <see cref="Linear"/> or <see cref="Conv2d"/> directly followed by <see cref="ReLU"/> runs as one fused layer, which saves a
 /// pass over the activations forward and backward and gives the same values.
 /// </summary>
 public sealed class Sequential : Module
@@ -28,9 +28,15 @@ public sealed class Sequential : Module
         var x = input;
         for (int i = 0; i < _layers.Length; i++)
         {
-            if (_layers[i] is Linear { Activation: FusedActivation.None } lin && i + 1 < _layers.Length && _layers[i + 1] is ReLU)
+            bool reluNext = i + 1 < _layers.Length && _layers[i + 1] is ReLU;
+            if (reluNext && _layers[i] is Linear { Activation: FusedActivation.None } lin)
             {
                 x = lin.Forward(x, FusedActivation.Relu);
+                i++;
+            }
+            else if (reluNext && _layers[i] is Conv2d { Activation: FusedActivation.None } conv)
+            {
+                x = conv.Forward(x, FusedActivation.Relu);
                 i++;
             }
             else x = _layers[i].Forward(x);

@@ -7,8 +7,9 @@ namespace MuonInr.Optim;
 /// auxiliary Adam for every other group (MUON.md): one optimizer, one step. Muon defaults: lr 0.02,
 /// momentum 0.95, Nesterov, NS5 with 5 steps, wd 0. Auxiliary Adam defaults: lr 3e-4, betas (0.9, 0.95),
 /// eps 1e-10, wd 0; <see cref="ForInr"/> builds the INR paper's configuration (aux betas (0.9, 0.999)).
-/// A Muon parameter with more than two dimensions is treated as (shape[0], rest) (conv filters
-/// [out, in, kh, kw] → [out, in·kh·kw]). <see cref="Rule"/> selects the member of the Muon family
+/// A Muon parameter with more than two dimensions is treated as (shape[0], rest): MuonInr's
+/// <see cref="Conv2d"/> filters (Cout, kh, kw, Cin) → [Cout, kh·kw·Cin], PyTorch's [out, in, kh, kw] →
+/// [out, in·kh·kw]; the two differ by a column permutation, which orthogonalization commutes with. <see cref="Rule"/> selects the member of the Muon family
 /// (NorMuon, AdaMuon, NAMO, …) applied to the Muon groups; the auxiliary Adam is the same for all.
 /// </summary>
 public sealed class MuonWithAuxAdam : Optimizer

@@ -25,12 +25,31 @@ public sealed record ParamSplit(IReadOnlyList<(string Name, Parameter Parameter)
 public sealed class ParamRouting
 {
     private readonly Func<string, Parameter, int, int, bool> _useMuon;
+    private readonly bool _outputWeightToAdam, _inputWeightToAdam;
 
-    private ParamRouting(Func<string, Parameter, int, int, bool> useMuon) => _useMuon = useMuon;
+    private ParamRouting(Func<string, Parameter, int, int, bool> useMuon, bool outputWeightToAdam = false, bool inputWeightToAdam = false)
+    {
+        _useMuon = useMuon;
+        _outputWeightToAdam = outputWeightToAdam;
+        _inputWeightToAdam = inputWeightToAdam;
+    }
 
     /// <summary>The paper's routing; <paramref name="firstLayerToMuon"/> also routes the first Linear weight to Muon.</summary>
     public static ParamRouting Paper(bool firstLayerToMuon = false)
         => new((_, p, index, count) => index >= 0 && p.Rank == 2 && index < count - 1 && (index > 0 || firstLayerToMuon));
+
+    /// <summary>
+    /// The usual rule for classifiers (the Muon README, KellerJordan/Muon: Muon for the ≥2-D parameters,
+    /// AdamW for the classifier head and for scalar and vector parameters): every parameter with two or
+    /// more dimensions — Linear weights and convolution filters (Cout, kh, kw, Cin), the first layer
+    /// included — goes to Muon except the output layer's weight, taken to be the last such parameter in
+    /// registration (= forward) order; biases and that output weight go to the auxiliary Adam. With
+    /// <paramref name="firstLayerToMuon"/> false, the first such parameter (the input layer's weight) goes
+    /// to Adam too: cheaper when the input layer is a wide matrix (784 pixels) whose orthogonalization costs
+    /// more than the network's own pass.
+    /// </summary>
+    public static ParamRouting HiddenWeights(bool firstLayerToMuon = true)
+        => new((_, p, _, _) => p.Rank >= 2, outputWeightToAdam: true, inputWeightToAdam: !firstLayerToMuon);
 
     /// <summary>A user rule: <paramref name="useMuon"/>(name, parameter) → true for Muon (only matrices may be routed to Muon).</summary>
     public static ParamRouting ByName(Func<string, Parameter, bool> useMuon) => new((n, p, _, _) => useMuon(n, p));
@@ -47,12 +66,14 @@ public sealed class ParamRouting
             ComplexLinear c => ReferenceEquals(c.WeightReal, p) || ReferenceEquals(c.WeightImaginary, p),
             _ => false,
         });
+        var output = _outputWeightToAdam ? model.Parameters().LastOrDefault(p => p.Rank >= 2) : null;
+        var input = _inputWeightToAdam ? model.Parameters().FirstOrDefault(p => p.Rank >= 2) : null;
         var muon = new List<(string, Parameter)>();
         var adam = new List<(string, Parameter)>();
         foreach (var (name, p) in model.NamedParameters())
         {
             int index = LayerOf(p);
-            bool toMuon = _useMuon(name, p, index, layers.Count);
+            bool toMuon = !ReferenceEquals(p, output) && !ReferenceEquals(p, input) && _useMuon(name, p, index, layers.Count);
             if (toMuon && p.Rank < 2)
                 throw new ArgumentException($"Routing sent parameter '{name}' of shape {MuonInr.Tensors.Tensor.ShapeString(p.Shape)} to Muon, which needs a matrix.");
             (toMuon ? muon : adam).Add((name, p));

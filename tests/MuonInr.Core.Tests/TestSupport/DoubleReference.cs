@@ -181,4 +181,64 @@ public static class DoubleReference
             for (int c = 0; c < cols; c++) y[r] += a[r * cols + c] * x[c];
         return y;
     }
+
+    /// <summary>
+    /// Direct 2-D cross-correlation with zero padding, NHWC: x (n, h, w, cin), weight (cout, kh, kw, cin),
+    /// bias (cout) or null → y (n, oh, ow, cout), oh = (h + 2p − kh)/s + 1; relu when <paramref name="relu"/>.
+    /// </summary>
+    public static double[] Conv2d(double[] x, double[] weight, double[]? bias, int n, int h, int w, int cin,
+        int cout, int kh, int kw, int stride, int padding, bool relu = false)
+    {
+        int oh = (h + 2 * padding - kh) / stride + 1, ow = (w + 2 * padding - kw) / stride + 1;
+        var y = new double[n * oh * ow * cout];
+        for (int b = 0; b < n; b++)
+            for (int oy = 0; oy < oh; oy++)
+                for (int ox = 0; ox < ow; ox++)
+                    for (int o = 0; o < cout; o++)
+                    {
+                        double s = bias is null ? 0 : bias[o];
+                        for (int ky = 0; ky < kh; ky++)
+                            for (int kx = 0; kx < kw; kx++)
+                            {
+                                int iy = oy * stride - padding + ky, ix = ox * stride - padding + kx;
+                                if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+                                for (int c = 0; c < cin; c++)
+                                    s += x[((b * h + iy) * w + ix) * cin + c] * weight[((o * kh + ky) * kw + kx) * cin + c];
+                            }
+                        y[((b * oh + oy) * ow + ox) * cout + o] = relu ? Math.Max(0, s) : s;
+                    }
+        return y;
+    }
+
+    /// <summary>Max over size×size windows (no padding), NHWC: x (n, h, w, c) → (n, (h − size)/s + 1, (w − size)/s + 1, c).</summary>
+    public static double[] MaxPool2d(double[] x, int n, int h, int w, int c, int size, int stride)
+    {
+        int oh = (h - size) / stride + 1, ow = (w - size) / stride + 1;
+        var y = new double[n * oh * ow * c];
+        for (int b = 0; b < n; b++)
+            for (int oy = 0; oy < oh; oy++)
+                for (int ox = 0; ox < ow; ox++)
+                    for (int ch = 0; ch < c; ch++)
+                    {
+                        double m = double.NegativeInfinity;
+                        for (int ky = 0; ky < size; ky++)
+                            for (int kx = 0; kx < size; kx++)
+                                m = Math.Max(m, x[((b * h + oy * stride + ky) * w + ox * stride + kx) * c + ch]);
+                        y[((b * oh + oy) * ow + ox) * c + ch] = m;
+                    }
+        return y;
+    }
+
+    /// <summary>Mean over rows of −log softmax(z)[label]: z (n, k), labels (n) → one value.</summary>
+    public static double[] CrossEntropy(double[] z, int[] labels, int n, int k)
+    {
+        double total = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double sum = 0;
+            for (int j = 0; j < k; j++) sum += Math.Exp(z[i * k + j]);
+            total += Math.Log(sum) - z[i * k + labels[i]];
+        }
+        return [total / n];
+    }
 }
