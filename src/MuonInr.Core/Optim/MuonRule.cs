@@ -119,6 +119,12 @@ public sealed record MuonRule
     /// <summary>Weight-decay form (default decoupled).</summary>
     public MuonWeightDecay WeightDecay { get; init; } = MuonWeightDecay.Decoupled;
 
+    /// <summary>
+    /// Orthogonalize with <see cref="RootNewtonSchulz"/> (coefficients fitted per matrix size) instead of
+    /// the optimizer's orthogonalizer (ROOT; default false).
+    /// </summary>
+    public bool SizeSpecificNewtonSchulz { get; init; }
+
     /// <summary>Floats of per-parameter second-moment state for an m×n matrix (0 when the rule keeps none).</summary>
     public int SecondMomentLength(int rows, int cols) => Adaptivity switch
     {
@@ -156,8 +162,8 @@ public sealed record MuonRule
     /// <summary>Hybrid-AuON: NS5 first, then AuON's cosh brake.</summary>
     public static MuonRule HybridAuOn { get; } = new() { Name = "hybrid-auon", Source = "arXiv 2509.24320 (Hybrid-AuON)", Direction = MuonDirection.OrthogonalizeThenCoshBrake, CoshGamma = 1.5 };
 
-    /// <summary>ROOT (arXiv 2511.20626): the 10 % largest |U| clamped before orthogonalization (proximal outlier suppression).</summary>
-    public static MuonRule Root { get; } = new() { Name = "root", Source = "He et al. 2025, arXiv 2511.20626 (ROOT)", Input = MuonInputTransform.ClipQuantile, ClipQuantile = 0.9 };
+    /// <summary>ROOT (arXiv 2511.20626): the 10 % largest |U| clamped before orthogonalization (proximal outlier suppression), Newton–Schulz with coefficients fitted per matrix size.</summary>
+    public static MuonRule Root { get; } = new() { Name = "root", Source = "He et al. 2025, arXiv 2511.20626 (ROOT); coefficients: tools/fit_root_coefficients.py", Input = MuonInputTransform.ClipQuantile, ClipQuantile = 0.9, SizeSpecificNewtonSchulz = true };
 
     /// <summary>Every preset, Muon first.</summary>
     public static IReadOnlyList<MuonRule> All { get; } = [Muon, Moonlight, NorMuon, AdaMuon, Namo, NamoD, Spectral, AuOn, HybridAuOn, Root];

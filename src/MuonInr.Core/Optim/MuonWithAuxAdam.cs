@@ -15,6 +15,7 @@ namespace MuonInr.Optim;
 public sealed class MuonWithAuxAdam : Optimizer
 {
     private float[] _update = [], _orthogonal = [];
+    private RootNewtonSchulz? _root;
 
     /// <summary>Creates the optimizer; add groups with <see cref="AddMuonGroup"/> and <see cref="AddAdamGroup"/>.</summary>
     public MuonWithAuxAdam(IOrthogonalizer? orthogonalizer = null, MuonRule? rule = null)
@@ -82,7 +83,7 @@ public sealed class MuonWithAuxAdam : Optimizer
                         second > 0 ? s.Buffer("second_moment", second) : default,
                         Rule.Scale == MuonUpdateScale.PowerIterationSpectral ? s.Buffer("power_vector", rows + cols) : default);
                     MuonMath.Step(p.Span, p.Grad.Span, state, _update.AsSpan(0, p.Length), _orthogonal.AsSpan(0, p.Length),
-                        rows, cols, g.LearningRate, g.Momentum, g.Nesterov, g.WeightDecay, Orthogonalizer, Rule, s.Step);
+                        rows, cols, g.LearningRate, g.Momentum, g.Nesterov, g.WeightDecay, Rule.SizeSpecificNewtonSchulz ? _root ??= new RootNewtonSchulz() : Orthogonalizer, Rule, s.Step);
                 }
                 else
                 {

@@ -67,6 +67,9 @@ public static class RunSpecResolver
             foreach (var key in new[] { "muon_lr", "orthogonalizer", "ns_steps" })
                 if (o.ContainsKey(key) && !MuonRule.IsMuonFamily(optimizer))
                     throw new RunSpecException("optimizer." + key, $"optimizer.{key} applies only to muon and its variants, not {optimizer}.");
+            if (optimizer == MuonRule.Root.Name && (o.ContainsKey("orthogonalizer") || o.ContainsKey("ns_steps")))
+                throw new RunSpecException(o.ContainsKey("orthogonalizer") ? "optimizer.orthogonalizer" : "optimizer.ns_steps",
+                    "root orthogonalizes with its own size-specific Newton–Schulz coefficients (5 steps); optimizer.orthogonalizer and optimizer.ns_steps do not apply to it.");
             if (o.ContainsKey("eta_min") && schedule is not null && schedule != "cosine")
                 throw new RunSpecException("optimizer.eta_min", $"optimizer.eta_min applies only to the cosine schedule, not {schedule}.");
         }

@@ -117,3 +117,37 @@ public class MuonVariantGoldenTests
         Assert.Contains("normuon", Assert.Throws<ArgumentException>(() => MuonRule.ByName("nomuon")).Message);
     }
 }
+
+public class RootNewtonSchulzTests
+{
+    [Theory]
+    [InlineData(5, 9, 32)]
+    [InlineData(128, 128, 128)]
+    [InlineData(300, 300, 256)]
+    [InlineData(256, 1024, 256)]
+    [InlineData(2048, 4096, 512)]
+    public void A_matrix_uses_the_coefficients_of_the_nearest_fitted_size(int rows, int cols, int size)
+        => Assert.Equal(size, RootNewtonSchulz.SizeFor(rows, cols));
+
+    [Fact]
+    public void The_fitted_coefficients_bring_singular_values_nearer_one_than_ns5()
+    {
+        // A 128 x 128 matrix with a decaying spectrum (INR-like momentum): the RMS of σ(orth(U)) − 1.
+        const int n = 128;
+        var rng = new Rng(11);
+        var u = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(n, n, (i, j) => rng.NextNormal());
+        var svd = u.Svd();
+        var s = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(n, i => Math.Pow(i + 1, -1.0));
+        var m = svd.U * MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfDiagonalVector(s) * svd.VT;
+        var input = m.ToRowMajorArray().Select(v => (float)v).ToArray();
+        double Rms(IOrthogonalizer o)
+        {
+            var output = new float[n * n];
+            o.Orthogonalize(input, n, n, output);
+            var sv = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(n, n, (i, j) => output[i * n + j]).Svd(false).S;
+            return Math.Sqrt(sv.Select(x => (x - 1) * (x - 1)).Average());
+        }
+        double root = Rms(new RootNewtonSchulz()), ns5 = Rms(NewtonSchulz.NewtonSchulz5());
+        Assert.True(root < 0.8 * ns5, $"RMS |σ − 1|: root-ns {root:F3}, ns5 {ns5:F3}");
+    }
+}
