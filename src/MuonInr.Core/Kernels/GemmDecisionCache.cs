@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace MuonInr.Kernels;
@@ -16,7 +17,7 @@ public sealed class GemmDecisionCache(string directory)
     /// <summary>The cache file's name.</summary>
     public const string FileName = "gemm-calibration.json";
 
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }; // readable: "step's", not "step\u0027s"
 
     /// <summary>The folder holding the cache file.</summary>
     public string Directory { get; } = directory;
