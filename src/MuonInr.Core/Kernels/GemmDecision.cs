@@ -38,6 +38,19 @@ public sealed class GemmDecision
         }
     }
 
+    /// <summary>
+    /// The decision as one sentence, e.g. "auto chose managed-avx2 because 41.2 ms vs openblas 55.0 ms on the
+    /// step's shapes (cached 2026-12-01)", as <c>muoninr bench</c> prints it.
+    /// </summary>
+    public string Sentence
+    {
+        get
+        {
+            string reason = Reason, prefix = Provider.Name + ": ";
+            return $"auto chose {Provider.Name} because {(reason.StartsWith(prefix, StringComparison.Ordinal) ? reason[prefix.Length..] : reason)}";
+        }
+    }
+
     /// <summary>Sum of the best times of <paramref name="provider"/> over all shapes, in seconds (0 when not measured).</summary>
     public double TotalSeconds(string provider) => Timings.Where(t => t.Provider == provider).Sum(t => t.Seconds);
 }
