@@ -14,7 +14,7 @@ namespace MuonInr.Kernels;
 /// <param name="Managed">The managed provider's name, which carries its instruction set, e.g. "managed-avx2".</param>
 /// <param name="Native">The native provider: its name and the library loaded, e.g. "openblas (libopenblas.so.0)".</param>
 /// <param name="NativeVersion">The native library's own version string, or "" when it has none.</param>
-/// <param name="AssemblyVersion">MuonInr.Core's assembly version.</param>
+/// <param name="AssemblyVersion">MuonInr.Core's informational version (with the commit when the build knows it), else its assembly version.</param>
 /// <param name="Threads">The raw values of MUONINR_THREADS, OPENBLAS_NUM_THREADS and OMP_NUM_THREADS ("" when unset).</param>
 public sealed record GemmCalibrationKey(string CpuModel, int LogicalCores, string Managed, string Native, string NativeVersion, string AssemblyVersion, string Threads)
 {
@@ -26,7 +26,16 @@ public sealed record GemmCalibrationKey(string CpuModel, int LogicalCores, strin
         string threads = string.Join(";", new[] { WorkerPool.ThreadsVariable, "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS" }
             .Select(v => $"{v}={Environment.GetEnvironmentVariable(v) ?? ""}"));
         return new GemmCalibrationKey(CpuModelName(), Environment.ProcessorCount, managed.Name, nativeName, version,
-            typeof(GemmCalibrationKey).Assembly.GetName().Version?.ToString() ?? "", threads);
+            CoreVersion(), threads);
+    }
+
+    // The informational version carries the commit ("0.1.0+abc1234") when the build knows it: a new build
+    // may have new kernels, so it is measured again (once, about 0.2 s).
+    private static string CoreVersion()
+    {
+        var assembly = typeof(GemmCalibrationKey).Assembly;
+        return assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            ?? assembly.GetName().Version?.ToString() ?? "";
     }
 
     /// <summary>A human-readable CPU model name; never throws.</summary>
