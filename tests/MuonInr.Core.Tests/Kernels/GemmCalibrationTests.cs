@@ -1,3 +1,4 @@
+using MuonInr.Core.Tests.TestSupport;
 using MuonInr.Kernels;
 
 namespace MuonInr.Core.Tests.Kernels;
@@ -270,6 +271,24 @@ public sealed class GemmCalibrationTests : IDisposable
         Assert.Equal("reference", key.Native);
         Assert.Contains("MUONINR_THREADS=", key.Threads);
         Assert.Equal(key, GemmCalibrationKey.Current(GemmProviders.Managed, new GemmReference()));
+    }
+
+    [NativeBlasFact]
+    public void The_real_providers_are_measured_and_cached()
+    {
+        // Small rows: this checks the mechanism with the real kernels (a few ms), not which one is faster.
+        var (managed, native) = (GemmProviders.Managed, GemmProviders.TryNative()!);
+        var key = GemmCalibrationKey.Current(managed, native);
+        var cache = new GemmDecisionCache(_dir);
+        var options = new GemmCalibrationOptions { Rows = 256, Repetitions = 1 };
+        var d = GemmCalibration.Decide(managed, native, key, cache, options);
+        Assert.True(ReferenceEquals(d.Provider, managed) || ReferenceEquals(d.Provider, native));
+        Assert.Equal(2 * GemmCalibration.StepShapes(256).Count, d.Timings.Count);
+        Assert.All(d.Timings, t => Assert.True(t.Seconds > 0 && double.IsFinite(t.Seconds)));
+        Assert.Contains(" ms vs ", d.Summary);
+        var again = GemmCalibration.Decide(managed, native, key, cache, options);
+        Assert.True(again.FromCache);
+        Assert.Same(d.Provider, again.Provider);
     }
 
     [Fact]
