@@ -16,7 +16,7 @@ internal static class CliApp
 
     public static readonly Option<string> Blas = new("--blas")
     {
-        Description = "GEMM provider: auto (managed on AVX-512 CPUs, else native BLAS if found, else managed), managed, native. Default: $MUONINR_BLAS or auto.",
+        Description = "GEMM provider: auto (the faster of managed and native BLAS on a training step's GEMMs, measured once per machine and cached; managed when no native BLAS is found or within 3 %), managed, native. Default: $MUONINR_BLAS or auto.",
         Recursive = true,
     };
 

@@ -8,7 +8,8 @@ namespace MuonInr.Cli.Commands;
 
 /// <summary>
 /// <c>muoninr bench</c>: GEMM GFLOP/s of the three Linear products (managed and native side by side, with
-/// their ratio) and one full training step of the protocol-A MLP, all measured in one run.
+/// their ratio) and one full training step of the protocol-A MLP, all measured in one run; and which
+/// provider <c>auto</c> chose, and why (<see cref="GemmProviders.AutoDecision"/>).
 /// </summary>
 internal static class BenchCommand
 {
@@ -47,7 +48,8 @@ internal static class BenchCommand
             // Optimizer cost on the same step, with the provider `auto` picks. A long warm-up: the optimizer
             // paths start in tier-0 JIT code and measured up to 5x slower in their first steps.
             TrainingStepResult adam, muon;
-            Gemm.Provider = GemmProviders.Auto();
+            var auto = GemmProviders.AutoDecision;
+            Gemm.Provider = auto.Provider;
             try
             {
                 adam = TrainingStepBenchmark.Run(parse.GetValue(stepPoints), repetitions: reps, warmup: q ? 1 : 30, optimizer: m => new MuonInr.Optim.Adam(m.Parameters(), 1e-3));
@@ -55,12 +57,13 @@ internal static class BenchCommand
             }
             finally { Gemm.Provider = saved; }
             double spectraSeconds = TimeSpectra(300, q ? 1 : 5);
-            if (parse.GetValue(json)) WriteJson(output, gemm, steps, adam, muon, spectraSeconds);
+            if (parse.GetValue(json)) WriteJson(output, gemm, steps, adam, muon, spectraSeconds, auto);
             else
             {
                 WriteTable(output, gemm, steps, GemmProviders.NativeUnavailableReason);
                 var ci = CultureInfo.InvariantCulture;
                 output.WriteLine(string.Create(ci, $"Full step with optimizer ({adam.Provider}): Adam {adam.Seconds:F4} s, Muon + aux Adam {muon.Seconds:F4} s, ratio {muon.Seconds / adam.Seconds:F3}"));
+                output.WriteLine(auto.Sentence);
                 output.WriteLine(string.Create(ci, $"Rank diagnostics (SVD, stable/effective rank) of a 300x300 matrix: {spectraSeconds * 1000:F1} ms"));
             }
             return CliApp.Ok;
@@ -104,10 +107,15 @@ internal static class BenchCommand
         return times[reps / 2];
     }
 
-    private static void WriteJson(TextWriter o, List<GemmMeasurement> gemm, List<TrainingStepResult> steps, TrainingStepResult adam, TrainingStepResult muon, double spectraSeconds)
+    private static void WriteJson(TextWriter o, List<GemmMeasurement> gemm, List<TrainingStepResult> steps, TrainingStepResult adam, TrainingStepResult muon, double spectraSeconds, GemmDecision auto)
     {
         var doc = new
         {
+            auto = new
+            {
+                provider = auto.Provider.Name, reason = auto.Reason, from_cache = auto.FromCache, measured_at = auto.MeasuredAt,
+                timings = auto.Timings.Select(t => new { provider = t.Provider, shape = t.Shape, seconds = t.Seconds }),
+            },
             optimizer_step = new { provider = adam.Provider, adam_seconds = adam.Seconds, muon_seconds = muon.Seconds, ratio = muon.Seconds / adam.Seconds },
             spectra_300_seconds = spectraSeconds,
             gemm = gemm.Select(g => new { op = g.Op, m = g.M, n = g.N, k = g.K, provider = g.Provider, gflops = g.Gflops }),

@@ -2,7 +2,7 @@ namespace MuonInr.Kernels;
 
 /// <summary>
 /// The process-wide GEMM entry point. The provider is chosen once from <c>MUONINR_BLAS</c>
-/// (<c>auto</c>: see <see cref="GemmProviders.Auto"/>; <c>managed</c>; <c>native</c>) and can be
+/// (<c>auto</c>: measured, see <see cref="GemmProviders.AutoDecision"/>; <c>managed</c>; <c>native</c>) and can be
 /// replaced at any time, e.g. by the CLI's <c>--blas</c> flag or by benchmarks.
 /// </summary>
 public static class Gemm

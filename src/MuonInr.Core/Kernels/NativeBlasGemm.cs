@@ -23,10 +23,11 @@ public sealed unsafe class NativeBlasGemm : IGemmProvider
 
     private readonly delegate* unmanaged[Cdecl]<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> _sgemm;
 
-    private NativeBlasGemm(nint function, string library)
+    private NativeBlasGemm(nint function, string library, string? version)
     {
         _sgemm = (delegate* unmanaged[Cdecl]<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)function;
         Library = library;
+        Version = version;
         string file = Path.GetFileName(library).ToLowerInvariant();
         Name = file.Contains("openblas") ? "openblas" : file.Contains("mkl") ? "mkl" : file.Contains("blis") ? "blis"
             : file.Contains("accelerate") ? "accelerate" : "cblas";
@@ -38,6 +39,13 @@ public sealed unsafe class NativeBlasGemm : IGemmProvider
     /// <summary>The library that was loaded.</summary>
     public string Library { get; }
 
+    /// <summary>
+    /// The library's own description when it offers one (OpenBLAS: <c>openblas_get_config()</c>, e.g.
+    /// "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64"), else null. Part of the
+    /// <see cref="GemmCalibrationKey"/>: an upgraded BLAS is measured again.
+    /// </summary>
+    public string? Version { get; }
+
     /// <summary>Finds a CBLAS; returns false with the reason (every library tried) when none is usable.</summary>
     public static bool TryCreate(out NativeBlasGemm? provider, out string? reason)
     {
@@ -47,7 +55,7 @@ public sealed unsafe class NativeBlasGemm : IGemmProvider
             if (!NativeLibrary.TryLoad(name, out var handle)) { tried.Add($"{name} (not found)"); continue; }
             if (NativeLibrary.TryGetExport(handle, "cblas_sgemm", out var fn))
             {
-                provider = new NativeBlasGemm(fn, name);
+                provider = new NativeBlasGemm(fn, name, ReadVersion(handle));
                 reason = null;
                 return true;
             }
@@ -57,6 +65,13 @@ public sealed unsafe class NativeBlasGemm : IGemmProvider
         reason = "No native BLAS with cblas_sgemm was found; tried " + string.Join(", ", tried)
             + ". On Debian/Ubuntu: apt-get install libopenblas0-pthread.";
         return false;
+    }
+
+    private static string? ReadVersion(nint handle)
+    {
+        if (!NativeLibrary.TryGetExport(handle, "openblas_get_config", out var fn)) return null;
+        try { return Marshal.PtrToStringUTF8(((delegate* unmanaged[Cdecl]<nint>)fn)())?.Trim(); }
+        catch (Exception e) when (e is not OutOfMemoryException) { return null; }
     }
 
     /// <inheritdoc />
