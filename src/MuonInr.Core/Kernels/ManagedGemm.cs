@@ -103,7 +103,11 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
                 _alpha = alpha; _beta = beta; _a = pa; _b = pb; _c = pc;
                 try
                 {
-                    int threads = Math.Min(WorkerPool.Degree, _perThread.Length);
+                    // Tiny products (Newton–Schulz on 32 x 32 hidden layers, a classifier's last layer) finish in
+                    // microseconds: waking workers costs as much, and on a loaded machine far more (a worker
+                    // waits for a time slice), so they run on the calling thread. Rows of C are computed the
+                    // same way on any thread, so the result does not change.
+                    int threads = (long)m * n * k < SerialWork ? 1 : Math.Min(WorkerPool.Degree, _perThread.Length);
                     if (threads > 1 && UseKSplit(m, n, k, threads)) RunKSplit(threads);
                     else RunRowSplit(threads);
                 }
@@ -111,6 +115,9 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
             }
         }
     }
+
+    /// <summary>Products with fewer multiply-adds than this (2¹⁸, ~10 µs of work) run on the calling thread.</summary>
+    public const long SerialWork = 1L << 18;
 
     // Long k with a small C: splitting rows would leave each thread a sliver of C and re-read all of A
     // and B per thread; splitting k gives each thread half the data and a private copy of C.

@@ -27,7 +27,7 @@ public static class OptimizerFactory
             "lion" => new Lion(model.Parameters(), lr),
             "sgd" => new Sgd(model.Parameters(), lr, momentum: 0.9, nesterov: true),
             string name when MuonRule.IsMuonFamily(name) => MuonWithAuxAdam.ForInr(model, o.MuonLr ?? throw new ArgumentException("optimizer.muon_lr is not set."), lr,
-                orthogonalizer: Orthogonalizer(o), rule: MuonRule.ByName(name)),
+                orthogonalizer: MuonRule.ByName(name).SizeSpecificNewtonSchulz ? null : Orthogonalizer(o), rule: MuonRule.ByName(name)),
             "lbfgs" => new Lbfgs(model.Parameters(), lr, maxIter: 1, historySize: 100, strongWolfe: true),
             _ => throw new ArgumentException($"Unknown optimizer '{o.Name}'; expected one of {string.Join(", ", Names)}."),
         };

@@ -109,7 +109,8 @@ public sealed class Presets
         opt["lr"] = lrs[lrKey]?.DeepClone() ?? throw new InvalidOperationException($"presets: {task}.lr.{optimizer} is missing.");
         if (MuonRule.IsMuonFamily(optimizer))
             opt["muon_lr"] = (entry?["muon_lr"] ?? t["muon_lr"])?.DeepClone() ?? throw new InvalidOperationException($"presets: {task}.muon_lr is missing.");
-        else { opt.Remove("orthogonalizer"); opt.Remove("ns_steps"); }
+        // Adam & co. have no orthogonalizer; ROOT brings its own size-specific coefficients.
+        if (!MuonRule.IsMuonFamily(optimizer) || MuonRule.ByName(optimizer).SizeSpecificNewtonSchulz) { opt.Remove("orthogonalizer"); opt.Remove("ns_steps"); }
         if ((schedule ?? (string?)opt["schedule"]) != "cosine") opt.Remove("eta_min");
         run["optimizer"] = opt;
 

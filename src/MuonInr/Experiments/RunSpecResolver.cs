@@ -110,7 +110,7 @@ public static class RunSpecResolver
         if (MuonRule.IsMuonFamily(o.Name)) Positive("optimizer.muon_lr", o.MuonLr);
         if (o.Schedule is not ("cosine" or "exponential" or "constant")) throw new RunSpecException("optimizer.schedule", $"optimizer.schedule must be cosine, exponential or constant, got '{o.Schedule}'.");
         if (o.Schedule == "cosine" && !(o.EtaMin >= 0)) throw new RunSpecException("optimizer.eta_min", string.Create(Ci, $"optimizer.eta_min must be a number ≥ 0, got {o.EtaMin}."));
-        if (MuonRule.IsMuonFamily(o.Name))
+        if (MuonRule.IsMuonFamily(o.Name) && !MuonRule.ByName(o.Name!).SizeSpecificNewtonSchulz)
         {
             if (o.Orthogonalizer is not ("ns5" or "polar-express" or "svd"))
                 throw new RunSpecException("optimizer.orthogonalizer", $"optimizer.orthogonalizer must be ns5, polar-express or svd, got '{o.Orthogonalizer}'.");
