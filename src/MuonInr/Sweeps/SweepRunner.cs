@@ -24,25 +24,29 @@ public static class SweepRunner
         var pending = Pending(folder, tune, spec.Retries);
         log($"tune: {tune.Count} runs, {tune.Count - pending.Count} already done, {pending.Count} to run");
         if (pending.Count > 0) await executor.ExecuteAsync(folder, pending, spec.Retries, shouldStop, log);
-        if (shouldStop()) return Finish(folder, spec, tune, [], pending.Count, 0, stopped: true);
+        if (shouldStop()) return Finish(folder, spec, tune, [], Ended(folder, pending), 0, stopped: true);
         if (Pending(folder, tune, spec.Retries).Count > 0) // an executor that submits and returns (Slurm): its gather job continues
             return Finish(folder, spec, tune, [], pending.Count, 0, stopped: false) with { Waiting = true };
 
         var winners = SweepSelection.Winners(SweepSelection.Scores(tune.Select(folder.State), spec.Metric, spec.Maximize), spec.Maximize);
         IReadOnlyList<PlannedRun> evaluate = [];
-        int evalPending = 0;
+        List<PlannedRun> ep = [];
         if (spec.Evaluate.Count > 0 && winners.Count > 0)
         {
             evaluate = SweepPlanner.EvaluateStage(spec, winners.Select(w => w.Representative), presets);
             folder.WritePlan(spec, [.. tune, .. evaluate]);
-            var ep = Pending(folder, evaluate, spec.Retries);
-            evalPending = ep.Count;
+            ep = Pending(folder, evaluate, spec.Retries);
             log($"evaluate: {winners.Count} winners x {spec.Evaluate.Count} files x {spec.Seeds.Count} seeds = {evaluate.Count} runs, {ep.Count} to run");
             if (ep.Count > 0) await executor.ExecuteAsync(folder, ep, spec.Retries, shouldStop, log);
         }
         bool waiting = !shouldStop() && Pending(folder, evaluate, spec.Retries).Count > 0;
-        return Finish(folder, spec, tune, evaluate, pending.Count, evalPending, shouldStop()) with { Waiting = waiting };
+        int evalCount = waiting ? ep.Count : Ended(folder, ep);
+        return Finish(folder, spec, tune, evaluate, Ended(folder, pending), evalCount, shouldStop()) with { Waiting = waiting };
     }
+
+    // Of the runs handed to the executor, those that ended (completed or failed) in this invocation: a
+    // stopped sweep must not report the runs it never started as executed.
+    private static int Ended(SweepFolder folder, IReadOnlyList<PlannedRun> handed) => handed.Count(r => folder.State(r) is var s && (s.Final || s.Status == "failed"));
 
     private static List<PlannedRun> Pending(SweepFolder folder, IEnumerable<PlannedRun> runs, int retries)
         => runs.Where(r => folder.State(r) is var s && !s.Final && s.Attempts <= retries).ToList();
