@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MuonInr.Experiments;
 using MuonInr.Optim;
 using MuonInr.Rendering;
 
@@ -69,6 +70,7 @@ public static class SweepReport
                 }
                 svgs.Add(chart.ToSvg());
             }
+            svgs.AddRange(CurvesBySetting(scores.Where(s => s.Model == model).ToList(), metric, maximize));
             report.Svgs([.. svgs]);
         }
 
@@ -127,6 +129,37 @@ public static class SweepReport
         File.WriteAllText(path + ".tmp", report.ToHtml());
         File.Move(path + ".tmp", path, overwrite: true);
         return path;
+    }
+
+    /// <summary>
+    /// When the configurations of one (model, optimizer) differ in more than their learning rates (e.g.
+    /// model.hidden in a hyperparameter-transfer sweep), the metric against the LR (Muon's for the Muon
+    /// family, best over the auxiliary LR) with one curve per setting: whether the best LR stays put.
+    /// </summary>
+    private static IEnumerable<string> CurvesBySetting(IReadOnlyList<ConfigScore> scores, string metric, bool maximize)
+    {
+        foreach (var group in scores.GroupBy(s => s.Optimizer).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            bool muon = MuonRule.IsMuonFamily(group.Key);
+            var settings = group.Select(s => (Score: s, Leaves: RunSpecJson.Leaves(RunSpecJson.ToNode(s.Representative.Spec with { MuoninrVersion = null, Data = null, Seed = null }))
+                .Where(l => l.Path is not ("optimizer.lr" or "optimizer.muon_lr")).ToDictionary(l => l.Path, l => l.Value))).ToList();
+            var varying = settings.SelectMany(s => s.Leaves.Keys).Distinct()
+                .Where(k => settings.Select(s => s.Leaves.GetValueOrDefault(k)).Distinct().Count() > 1).Order(StringComparer.Ordinal).ToList();
+            if (varying.Count == 0) continue;
+            var chart = new SvgLineChart
+            {
+                Title = $"{group.First().Model} + {group.Key}: {metric} vs {(muon ? "Muon LR" : "LR")} per setting of {string.Join(", ", varying)}",
+                XLabel = muon ? "log10 Muon LR" : "log10 learning rate", YLabel = metric,
+            };
+            int i = 0;
+            foreach (var curve in settings.GroupBy(s => string.Join(", ", varying.Select(k => $"{k.Split('.')[^1]}={s.Leaves.GetValueOrDefault(k)}"))).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                var pts = curve.GroupBy(s => muon ? s.Score.Representative.Spec.Optimizer.MuonLr!.Value : s.Score.Representative.Spec.Optimizer.Lr!.Value)
+                    .Select(x => (Lr: x.Key, V: maximize ? x.Max(s => s.Score.Score) : x.Min(s => s.Score.Score))).OrderBy(p => p.Lr).ToList();
+                chart.Series.Add(new ChartSeries(curve.Key, pts.Select(p => Math.Log10(p.Lr)).ToList(), pts.Select(p => double.IsFinite(p.V) ? p.V : double.NaN).ToList(), Color: SvgLineChart.ColorAt(i++)));
+            }
+            yield return chart.ToSvg();
+        }
     }
 
     private static string DataName(string? d) => d == "generated" ? "generated" : Path.GetFileName(d ?? "");

@@ -151,6 +151,28 @@ public class SweepTests : IDisposable
     }
 
     [Fact]
+    public void A_width_axis_gets_lr_curves_per_width_in_the_report()
+    {
+        // A hyperparameter-transfer sweep in miniature: Muon LR x width; the report draws one curve per width.
+        const string yaml = """
+            name: transfer
+            base: { task: image, steps: 4, eval_every: 4, rank_every: 0, model: { layers: 3 }, options: { generated_width: 16 } }
+            models: [relu-mlp]
+            grids:
+              - name: muon
+                axes: { optimizer.name: [muon], model.hidden: [8, 16], optimizer.muon_lr: [0.01, 0.1] }
+            seeds: [0]
+            data: { tune: [generated] }
+            """;
+        var (code, _, err) = Cli(["sweep", Write("transfer.yaml", yaml), "--out", P("t"), "--jobs", "2"]);
+        Assert.True(code == 0, err);
+        string html = File.ReadAllText(P("t/report.html"));
+        Assert.Contains("per setting of model.hidden", html);
+        Assert.Contains("hidden=8", html);
+        Assert.Contains("hidden=16", html);
+    }
+
+    [Fact]
     public void Dry_run_prints_the_plan_and_a_cost_estimate_and_writes_nothing()
     {
         var (code, outText, _) = Cli(["sweep", Write("tiny.yaml", Tiny), "--out", P("dry"), "--dry-run"]);
