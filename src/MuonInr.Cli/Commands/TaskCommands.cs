@@ -123,11 +123,11 @@ internal static class TaskCommands
             foreach (var (label, r) in runs)
             {
                 var s = r.Summary;
-                string metrics = string.Join(" ", metricNames.Select(n => (s.Metric(n) is { } v ? v.ToString(s.Metrics[n].Unit == "dB" ? "F2" : "F3", Ci) : "n/a").PadLeft(8)));
+                string metrics = string.Join(" ", metricNames.Select(n => (s.Metric(n) is { } v ? RunReport.Number(v, s.Metrics[n].Unit) : "n/a").PadLeft(8)));
                 ctx.Out.WriteLine($"{label.PadRight(w)} {metrics} {s.SecondsPerStep.ToString("F3", Ci),7}  {string.Join(" / ", s.StableRanks.Select(v => v.ToString("F1", Ci)))}{(s.Status == "completed" ? "" : $"  ({s.Status})")}");
             }
             if (runs[0].Result.Summary.Baseline is { } b)
-                ctx.Out.WriteLine($"{"baseline".PadRight(w)} {string.Join(" ", metricNames.Select(n => (b.Metrics.TryGetValue(n, out var v) && v.Value is { } x ? x.ToString(v.Unit == "dB" ? "F2" : "F3", Ci) : "-").PadLeft(8)))}  ({b.Name})");
+                ctx.Out.WriteLine($"{"baseline".PadRight(w)} {string.Join(" ", metricNames.Select(n => (b.Metrics.TryGetValue(n, out var v) && v.Value is { } x ? RunReport.Number(x, v.Unit) : "-").PadLeft(8)))}  ({b.Name})");
             foreach (var (name, m) in runs[0].Result.Summary.Metrics) ctx.Out.WriteLine($"{name}: {m.Convention}");
             ctx.Out.WriteLine($"Report: {Path.Combine(Path.GetFullPath(outDir), "report.html")}");
             if (runs.Count < specs.Count) { ctx.Out.WriteLine($"warning: interrupted after {runs.Count} of {specs.Count} runs."); return StopSignal.ExitCode; }

@@ -77,7 +77,16 @@ public static class RunReport
     private static string DataName(RunSpec s) => s.Data == TaskContext.Generated ? "the generated test signal" : Path.GetFileName(s.Data!);
 
     /// <summary>A metric as text: value and unit, or "n/a" with the reason.</summary>
-    public static string Format(MetricValue m) => m.Value is { } v ? v.ToString(m.Unit == "dB" ? "F2" : "F4", Ci) + (m.Unit.Length > 0 ? " " + m.Unit : "") : $"n/a ({m.Note})";
+    public static string Format(MetricValue m) => m.Value is { } v ? Number(v, m.Unit, 4) + (m.Unit.Length > 0 ? " " + m.Unit : "") : $"n/a ({m.Note})";
+
+    /// <summary>
+    /// A metric value for text: dB with 2 decimals, others with <paramref name="decimals"/>, and values too
+    /// small for that (an SDF's mean squared error of 5e-6) in 3 significant digits instead of 0.0000.
+    /// </summary>
+    public static string Number(double v, string unit, int decimals = 3) =>
+        unit == "dB" ? v.ToString("F2", Ci)
+        : v != 0 && Math.Abs(v) < Math.Pow(10, -decimals + 1) ? v.ToString("0.00E+0", Ci)
+        : v.ToString("F" + decimals.ToString(Ci), Ci);
 
     /// <summary>The rows of a run's "Result" table.</summary>
     public static IEnumerable<(string, string)> SummaryRows(RunSummary s)

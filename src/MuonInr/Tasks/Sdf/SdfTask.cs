@@ -24,7 +24,7 @@ public sealed class SdfTask : IFitTask
         new TaskOption("coarse_scale", TaskOptionKind.Number, "Laplace scale of the coarse samples' offsets (normalized units).") { Min = 0, MinExclusive = true },
         new TaskOption("fine_scale", TaskOptionKind.Number, "Laplace scale of the fine samples' offsets (normalized units).") { Min = 0, MinExclusive = true },
         new TaskOption("coarse_weight", TaskOptionKind.Number, "Weight of the coarse samples' squared errors in the loss.") { Min = 0 },
-        new TaskOption("grid", TaskOptionKind.Integer, "Grid points per axis for marching cubes and IoU (128; 256 is 8x the evaluation cost).") { Min = 16, Max = 512 },
+        new TaskOption("grid", TaskOptionKind.Integer, "Grid points per axis for marching cubes and IoU (128; 256 is 8x the evaluation cost and ~400 MB).") { Min = 16, Max = 256 },
         new TaskOption("margin", TaskOptionKind.Number, "The shape's longest side spans 1 − margin of the unit cube.") { Min = 0, Max = 0.9 },
         new TaskOption("chamfer_samples", TaskOptionKind.Integer, "Points sampled on each surface for the Chamfer distance.") { Min = 100, Max = 10_000_000 },
     ];
