@@ -28,7 +28,10 @@ internal static class DemoCommand
                 Model = new ModelSpec { Name = "relu-mlp", Hidden = 256, Layers = 5 },
                 Steps = n, EvalEvery = Math.Max(1, n / 20), RankEvery = Math.Max(1, n / 20),
             }.WithOption("generated_width", w);
-            var specs = new[] { "adam", "muon" }.Select(o => (o, TaskCommands.Resolve(baseSpec with { Optimizer = new OptimizerSpec { Name = o } }, Presets.BuiltIn))).ToList();
+            // The paper's learning rates (fit_image.py: Adam 1e-3; Muon 0.1 with its auxiliary Adam at 1e-3), pinned:
+            // the demo shows the paper's effect, whatever the presets' tuned values become.
+            var specs = new[] { new OptimizerSpec { Name = "adam", Lr = 1e-3 }, new OptimizerSpec { Name = "muon", Lr = 1e-3, MuonLr = 0.1 } }
+                .Select(o => (o.Name!, TaskCommands.Resolve(baseSpec with { Optimizer = o }, Presets.BuiltIn))).ToList();
             var adam = specs[0].Item2.Optimizer; var muon = specs[1].Item2.Optimizer;
             ctx.Out.WriteLine($"MuonInr demo: relu-mlp 5x256 on a generated {w}x{Math.Max(8, w * 2 / 3)} high-frequency image, {n} steps, Adam ({adam.Lr}) vs Muon ({muon.MuonLr}) + aux Adam ({muon.Lr}), GEMM: {MuonInr.Kernels.Gemm.Provider.Name}");
             string dir = p.GetValue(outDir) ?? RunDirectory.DefaultPath("runs", "demo");

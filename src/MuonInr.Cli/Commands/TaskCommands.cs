@@ -79,11 +79,20 @@ internal static class TaskCommands
                 throw new CliException("Give --model or --models, not both.", CliApp.Usage);
             if (modelNames.FirstOrDefault(m => m is not null && !Fields.Architectures.Exists(m)) is { } unknown)
                 throw new CliException($"--models: {Fields.Architectures.UnknownModel(unknown).Message}", CliApp.Usage);
+            // Muon-only flags set the Muon runs of a comparison and leave the others alone (compare adam,muon
+            // --muon-lr 0.1); they are an error only when no compared optimizer uses them.
+            bool anyMuon = optNames.Any(o => MuonInr.Optim.MuonRule.IsMuonFamily(o));
+            foreach (var flag in new[] { opts.MuonLr, opts.Orthogonalizer, opts.NsSteps })
+                if (!anyMuon && p.GetValue(flag) is not null)
+                    throw new CliException($"{flag.Name} applies only to muon and its variants, and --optimizers has none of them.", CliApp.Usage);
             var specs = new List<(string Label, RunSpec Spec)>();
             foreach (var model in modelNames)
                 foreach (var o in optNames)
                 {
-                    var spec = Resolve(opts.Build(p, o, model), presets);
+                    var built = opts.Build(p, o, model);
+                    if (!MuonInr.Optim.MuonRule.IsMuonFamily(o))
+                        built = built with { Optimizer = built.Optimizer with { MuonLr = null, Orthogonalizer = null, NsSteps = null } };
+                    var spec = Resolve(built, presets);
                     string baseLabel = modelNames.Length > 1 ? $"{spec.Model.Name}-{o}" : o;
                     if (!p.GetValue(grid)) { specs.Add((baseLabel, spec)); continue; }
                     foreach (double f in new[] { 1.0 / 3, 1.0, 3.0 })
