@@ -66,6 +66,7 @@ public static class FitPipeline
                 Metrics = ToValues(problem.Metrics(prediction)),
                 Baseline = problem.Baseline is { } b ? new BaselineSummary(b.Name, ToValues(b.Metrics)) : null,
                 SecondsPerStep = fit.SecondsPerStep,
+                FinalLoss = fit.History.Metrics.LastOrDefault(r => r.Step > 0) is { } last && double.IsFinite(last.Loss) ? last.Loss : null,
                 StableRanks = fit.FinalStableRanks,
                 InitialStableRanks = fit.InitialStableRanks,
                 Parameters = model.ParameterCount(),

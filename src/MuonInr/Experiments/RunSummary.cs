@@ -38,6 +38,11 @@ public sealed record RunSummary
     public required Dictionary<string, MetricValue> Metrics { get; init; }
     /// <summary>The task's classical baseline (FBP, bicubic) and its metrics, or null.</summary>
     public BaselineSummary? Baseline { get; init; }
+    /// <summary>
+    /// Training loss of the last step (of that step's batch, for tasks that draw one per step), or null
+    /// (no step was taken; summaries written before it existed). A sweep can select by it (<c>metric: loss</c>).
+    /// </summary>
+    public double? FinalLoss { get; init; }
     /// <summary>Training seconds per step (evaluation excluded).</summary>
     public double SecondsPerStep { get; init; }
     /// <summary>Final stable rank of every weight matrix, input to output.</summary>
@@ -58,7 +63,7 @@ public sealed record RunSummary
     public string MuoninrVersion { get; init; } = RunSpec.CurrentVersion;
 
     /// <summary>The value of metric <paramref name="name"/>, or null.</summary>
-    public double? Metric(string name) => Metrics.TryGetValue(name, out var m) ? m.Value : null;
+    public double? Metric(string name) => name == "loss" ? FinalLoss : Metrics.TryGetValue(name, out var m) ? m.Value : null;
 }
 
 /// <summary>A classical baseline of a task with its metrics.</summary>

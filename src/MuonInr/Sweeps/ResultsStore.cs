@@ -64,7 +64,7 @@ public sealed class ResultsStore : IDisposable
         c.ExecuteNonQuery();
     }
 
-    /// <summary>The selection metric of a summary (a task metric by name, or "loss": not stored in summaries, so null).</summary>
+    /// <summary>The selection metric of a summary: a task metric by name, or "loss" (the last step's training loss).</summary>
     public static double? MetricOf(RunSummary? s, string metric) => s?.Metric(metric);
 
     /// <summary>Recreates every row from the folder's plan and run directories.</summary>

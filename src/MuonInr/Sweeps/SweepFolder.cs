@@ -86,6 +86,14 @@ public sealed class SweepFolder
         return (runs, (string?)root["metric"] ?? "psnr", (string?)root["direction"] != "min", (int?)root["retries"] ?? 1);
     }
 
+    // The loss of metrics.csv's last row (step, loss, …), for summaries written before final_loss existed.
+    private static double? LastLoss(string metricsCsv)
+    {
+        if (!File.Exists(metricsCsv)) return null;
+        var last = File.ReadLines(metricsCsv).Skip(1).LastOrDefault()?.Split(',');
+        return last is { Length: > 1 } && double.TryParse(last[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) ? v : null;
+    }
+
     /// <summary>The state of <paramref name="run"/> from its directory and failure record.</summary>
     public RunState State(PlannedRun run)
     {
@@ -106,6 +114,7 @@ public sealed class SweepFolder
             try
             {
                 var s = JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(summaryPath), RunSpecJson.Options)!;
+                if (s.FinalLoss is null) s = s with { FinalLoss = LastLoss(System.IO.Path.Combine(RunDir(run.Id), "metrics.csv")) };
                 return new RunState(run, s.Status, s, attempts, message);
             }
             catch (JsonException) { }

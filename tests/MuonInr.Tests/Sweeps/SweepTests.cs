@@ -173,6 +173,27 @@ public class SweepTests : IDisposable
     }
 
     [Fact]
+    public void Selecting_by_the_training_loss_picks_the_lowest_final_loss()
+    {
+        const string yaml = """
+            name: by-loss
+            base: { task: image, steps: 6, eval_every: 6, rank_every: 0, model: { hidden: 8, layers: 3 }, options: { generated_width: 16 } }
+            models: [relu-mlp]
+            grids:
+              - name: adam
+                axes: { optimizer.name: [adam], optimizer.lr: [1e-4, 1e-2] }
+            seeds: [0]
+            data: { tune: [generated] }
+            select: { metric: loss, direction: min }
+            """;
+        var (code, outText, err) = Cli(["sweep", Write("loss.yaml", yaml), "--out", P("l"), "--jobs", "2"]);
+        Assert.True(code == 0, err);
+        Assert.Contains("best relu-mlp + adam: lr 0.01: loss", outText);
+        foreach (var dir in Directory.GetDirectories(P("l/runs")))
+            Assert.NotNull(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!["final_loss"]);
+    }
+
+    [Fact]
     public void Dry_run_prints_the_plan_and_a_cost_estimate_and_writes_nothing()
     {
         var (code, outText, _) = Cli(["sweep", Write("tiny.yaml", Tiny), "--out", P("dry"), "--dry-run"]);
