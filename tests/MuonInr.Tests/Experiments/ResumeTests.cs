@@ -47,7 +47,7 @@ public class ResumeTests : IDisposable
         string run = Path.Combine(_dir, "ck");
         Runs.Fit(spec, new RunOptions { OutDir = run }).Dispose();
         var e = Assert.Throws<ArgumentException>(() => Runs.Fit(spec with { Optimizer = spec.Optimizer with { MuonLr = 0.05 } }, new RunOptions { ResumeFrom = run }));
-        Assert.Contains("optimizer.muon_lr was 0.1, now 0.05", e.Message);
+        Assert.Contains("optimizer.muon_lr was 0.0721, now 0.05", e.Message);
         e = Assert.Throws<ArgumentException>(() => Runs.Fit(spec.WithOption("generated_width", 32), new RunOptions { ResumeFrom = run }));
         Assert.Contains("options.generated_width was 30, now 32", e.Message);
         e = Assert.Throws<ArgumentException>(() => Runs.Fit(spec with { Seed = 5 }, new RunOptions { ResumeFrom = run }));

@@ -47,7 +47,7 @@ public class RunModelTests : IDisposable
         Assert.Equal(File.ReadAllText(P("cli/config.json")), File.ReadAllText(P("lib/config.json")));
         Assert.Equal(Deterministic(P("cli/summary.json")), Deterministic(P("lib/summary.json")));
         // The presets gave SIREN its tuned Muon LR and ω on both paths (not a generic default).
-        Assert.Equal(0.003, lib.Spec.Optimizer.MuonLr);
+        Assert.Equal(0.00416, lib.Spec.Optimizer.MuonLr);
         Assert.Equal([40.0], lib.Spec.Model.Omega!);
     }
 
@@ -196,6 +196,6 @@ public class RunModelTests : IDisposable
         File.WriteAllText(P("presets.json"), """{"image": {"models": {"siren": {"muon_lr": 0.0042}}}}""");
         var s = RunSpecResolver.Resolve(new RunSpec { Task = "image", Data = "generated", Model = new ModelSpec { Name = "siren" } }, Presets.WithFile(P("presets.json")));
         Assert.Equal(0.0042, s.Optimizer.MuonLr);
-        Assert.Equal(0.1, RunSpecResolver.Resolve(new RunSpec { Task = "image", Data = "generated" }, Presets.WithFile(P("presets.json"))).Optimizer.MuonLr);
+        Assert.Equal(0.0721, RunSpecResolver.Resolve(new RunSpec { Task = "image", Data = "generated" }, Presets.WithFile(P("presets.json"))).Optimizer.MuonLr);
     }
 }
