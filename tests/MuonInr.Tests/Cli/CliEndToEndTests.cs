@@ -89,8 +89,9 @@ public class CliEndToEndTests : IDisposable
         string gridDir = Path.Combine(_dir, "grid");
         var g = Run("compare", "image", "generated", "--optimizers", "adam,muon", "--lr-grid", "--steps", "2", "--hidden", "8", "--layers", "3", "--out", gridDir);
         Assert.Equal(0, g.Code);
-        Assert.True(Directory.Exists(Path.Combine(gridDir, "muon-lr0.3")), string.Join(", ", Directory.GetDirectories(gridDir)));
-        Assert.True(Directory.Exists(Path.Combine(gridDir, "adam-lr0.000333")), string.Join(", ", Directory.GetDirectories(gridDir)));
+        // ×⅓, ×1, ×3 around relu-mlp's tuned presets (Muon 0.0721, Adam 1e-2).
+        Assert.True(Directory.Exists(Path.Combine(gridDir, "muon-lr0.216")), string.Join(", ", Directory.GetDirectories(gridDir)));
+        Assert.True(Directory.Exists(Path.Combine(gridDir, "adam-lr0.00333")), string.Join(", ", Directory.GetDirectories(gridDir)));
         Assert.Equal(6, Directory.GetDirectories(gridDir).Length);
     }
 
