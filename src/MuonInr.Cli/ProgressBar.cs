@@ -41,7 +41,9 @@ internal sealed class ProgressBar(TextWriter writer, string label, bool interact
         const int width = 24;
         int filled = p.TotalSteps == 0 ? width : (int)((long)width * p.Step / p.TotalSteps);
         double eta = p.StepsPerSecond > 0 ? (p.TotalSteps - p.Step) / p.StepsPerSecond : double.NaN;
-        string psnr = double.IsFinite(p.Psnr) ? $"{p.Psnr:F2} dB" : "--";
+        // PSNR and SNR are in dB; other followed metrics (SDF's IoU) are plain numbers.
+        bool decibels = p.Metric is "psnr" or "snr" or "si_snr";
+        string psnr = !double.IsFinite(p.Psnr) ? "--" : decibels ? $"{p.Psnr:F2} dB" : $"{p.Psnr:F3}";
         return string.Create(CultureInfo.InvariantCulture,
             $"{label} [{new string('#', filled)}{new string('.', width - filled)}] {p.Step}/{p.TotalSteps} loss {p.Loss:E3} {p.Metric} {psnr} {p.StepsPerSecond:F1} it/s ETA {FormatEta(eta)}");
     }
