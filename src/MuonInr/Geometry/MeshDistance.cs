@@ -39,19 +39,8 @@ public sealed class MeshDistance
     /// Distances for many points in parallel: <paramref name="points"/> is xyz interleaved ([count, 3]),
     /// <paramref name="distances"/> receives one value per point.
     /// </summary>
-    public unsafe void Distances(ReadOnlySpan<float> points, Span<float> distances)
-    {
-        PointQueries.CheckShapes(points.Length, distances.Length, nameof(Distances));
-        fixed (float* pp = points) fixed (float* pd = distances)
-        {
-            float* p = pp, d = pd;
-            PointQueries.For(distances.Length, (start, end) =>
-            {
-                for (int i = start; i < end; i++)
-                    d[i] = (float)Math.Sqrt(Nearest(new Vector3d(p[3 * i], p[3 * i + 1], p[3 * i + 2]), out _, out _));
-            });
-        }
-    }
+    public void Distances(ReadOnlySpan<float> points, Span<float> distances)
+        => PointQueries.Map(points, distances, q => Math.Sqrt(Nearest(q, out _, out _)), nameof(Distances));
 
     /// <summary>Distances for many points (xyz interleaved) into a new array.</summary>
     public float[] Distances(ReadOnlySpan<float> points)
@@ -62,19 +51,8 @@ public sealed class MeshDistance
     }
 
     /// <summary>Distances for double-precision points (xyz interleaved), in parallel, for metrics.</summary>
-    internal unsafe void Distances(ReadOnlySpan<double> points, Span<double> distances)
-    {
-        PointQueries.CheckShapes(points.Length, distances.Length, nameof(Distances));
-        fixed (double* pp = points) fixed (double* pd = distances)
-        {
-            double* p = pp, d = pd;
-            PointQueries.For(distances.Length, (start, end) =>
-            {
-                for (int i = start; i < end; i++)
-                    d[i] = Math.Sqrt(Nearest(new Vector3d(p[3 * i], p[3 * i + 1], p[3 * i + 2]), out _, out _));
-            });
-        }
-    }
+    internal void Distances(ReadOnlySpan<double> points, Span<double> distances)
+        => PointQueries.Map(points, distances, q => Math.Sqrt(Nearest(q, out _, out _)), nameof(Distances));
 
     /// <summary>Squared distance to the nearest triangle (original index) and the nearest point.</summary>
     internal double Nearest(Vector3d p, out int triangle, out Vector3d closest)

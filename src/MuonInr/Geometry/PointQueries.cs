@@ -19,6 +19,34 @@ internal static class PointQueries
         RowParallel.ForChunks(count, chunks, (_, start, end) => body(start, end));
     }
 
+    /// <summary>output[i] = query(point i) for xyz-interleaved <paramref name="points"/>, in parallel chunks.</summary>
+    public static unsafe void Map(ReadOnlySpan<float> points, Span<float> output, Func<Vector3d, double> query, string what)
+    {
+        CheckShapes(points.Length, output.Length, what);
+        fixed (float* pp = points) fixed (float* po = output)
+        {
+            float* p = pp, o = po;
+            For(output.Length, (start, end) =>
+            {
+                for (int i = start; i < end; i++) o[i] = (float)query(new Vector3d(p[3 * i], p[3 * i + 1], p[3 * i + 2]));
+            });
+        }
+    }
+
+    /// <summary>The same in double precision (metrics).</summary>
+    public static unsafe void Map(ReadOnlySpan<double> points, Span<double> output, Func<Vector3d, double> query, string what)
+    {
+        CheckShapes(points.Length, output.Length, what);
+        fixed (double* pp = points) fixed (double* po = output)
+        {
+            double* p = pp, o = po;
+            For(output.Length, (start, end) =>
+            {
+                for (int i = start; i < end; i++) o[i] = query(new Vector3d(p[3 * i], p[3 * i + 1], p[3 * i + 2]));
+            });
+        }
+    }
+
     /// <summary>Checks a batch: xyz-interleaved points and one output per point.</summary>
     public static void CheckShapes(int pointValues, int outputs, string what)
     {

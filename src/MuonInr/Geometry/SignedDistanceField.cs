@@ -33,23 +33,14 @@ public sealed class SignedDistanceField
     }
 
     /// <summary>Signed distances for xyz-interleaved <paramref name="points"/> (one output per point), in parallel.</summary>
-    public unsafe void SignedDistance(ReadOnlySpan<float> points, Span<float> values)
+    public void SignedDistance(ReadOnlySpan<float> points, Span<float> values)
     {
-        PointQueries.CheckShapes(points.Length, values.Length, nameof(SignedDistance));
-        fixed (float* pp = points) fixed (float* pv = values)
+        var distance = Distance; var winding = Winding;
+        PointQueries.Map(points, values, q =>
         {
-            float* p = pp, v = pv;
-            var distance = Distance; var winding = Winding;
-            PointQueries.For(values.Length, (start, end) =>
-            {
-                for (int i = start; i < end; i++)
-                {
-                    var q = new Vector3d(p[3 * i], p[3 * i + 1], p[3 * i + 2]);
-                    double d = Math.Sqrt(distance.Nearest(q, out _, out _));
-                    v[i] = (float)(winding.Fast(q) > 0.5 ? -d : d);
-                }
-            });
-        }
+            double d = Math.Sqrt(distance.Nearest(q, out _, out _));
+            return winding.Fast(q) > 0.5 ? -d : d;
+        }, nameof(SignedDistance));
     }
 
     /// <summary>Signed distances into a new array.</summary>

@@ -54,18 +54,7 @@ public sealed class WindingNumber
     }
 
     /// <summary>Fast winding numbers for xyz-interleaved <paramref name="points"/>, in parallel.</summary>
-    public unsafe void Compute(ReadOnlySpan<float> points, Span<float> winding)
-    {
-        PointQueries.CheckShapes(points.Length, winding.Length, nameof(Compute));
-        fixed (float* pp = points) fixed (float* pw = winding)
-        {
-            float* p = pp, w = pw;
-            PointQueries.For(winding.Length, (start, end) =>
-            {
-                for (int i = start; i < end; i++) w[i] = (float)Fast(new Vector3d(p[3 * i], p[3 * i + 1], p[3 * i + 2]));
-            });
-        }
-    }
+    public void Compute(ReadOnlySpan<float> points, Span<float> winding) => PointQueries.Map(points, winding, Fast, nameof(Compute));
 
     /// <summary>Fast winding numbers into a new array.</summary>
     public float[] Compute(ReadOnlySpan<float> points)
@@ -76,18 +65,8 @@ public sealed class WindingNumber
     }
 
     /// <summary>Exact winding numbers (every triangle for every point), in parallel: O(points × triangles).</summary>
-    public unsafe void ComputeExact(ReadOnlySpan<float> points, Span<float> winding)
-    {
-        PointQueries.CheckShapes(points.Length, winding.Length, nameof(ComputeExact));
-        fixed (float* pp = points) fixed (float* pw = winding)
-        {
-            float* p = pp, w = pw;
-            PointQueries.For(winding.Length, (start, end) =>
-            {
-                for (int i = start; i < end; i++) w[i] = (float)ExactAt(new Vector3(p[3 * i], p[3 * i + 1], p[3 * i + 2]));
-            });
-        }
-    }
+    public void ComputeExact(ReadOnlySpan<float> points, Span<float> winding)
+        => PointQueries.Map(points, winding, q => ExactAt(new Vector3((float)q.X, (float)q.Y, (float)q.Z)), nameof(ComputeExact));
 
     internal double Fast(Vector3d q)
     {

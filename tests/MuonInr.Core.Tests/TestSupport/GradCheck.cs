@@ -34,18 +34,11 @@ public static class GradCheck
             for (int i = 0; i < ys.Length; i++) s += (double)weights[i] * ys[i];
             return s;
         }
-        foreach (var x in inputs) { x.Grad?.Dispose(); x.Grad = null; }
-        using (new TensorScope())
-        {
-            var y = f(inputs);
-            using var seedT = Tensor.FromData(weights, y.ShapeArray);
-            y.Backward(seedT);
-        }
+        var gradients = AnalyticGradients(f, inputs, weights);
         for (int t = 0; t < inputs.Length; t++)
         {
             var x = inputs[t];
-            Assert.True(x.Grad is not null, $"input {t} of shape {Tensor.ShapeString(x.Shape)} received no gradient");
-            var analytic = x.Grad!.ToArray();
+            var analytic = gradients[t];
             var xs = x.Span;
             for (int i = 0; i < xs.Length; i++)
             {
@@ -59,7 +52,6 @@ public static class GradCheck
                 Assert.True(diff <= atol + rtol * Math.Abs(numeric),
                     $"input {t} {Tensor.ShapeString(x.Shape)} element {i}: autograd {analytic[i]:G6}, central difference {numeric:G6}");
             }
-            x.Grad.Dispose(); x.Grad = null;
         }
     }
 
@@ -122,19 +114,11 @@ public static class GradCheck
             for (int i = 0; i < y.Length; i++) s += r[i] * y[i];
             return s;
         }
-        foreach (var x in inputs) { x.Grad?.Dispose(); x.Grad = null; }
-        using (new TensorScope())
-        {
-            var y = f(inputs);
-            using var seedT = Tensor.FromData(weights, y.ShapeArray);
-            y.Backward(seedT);
-        }
+        var gradients = AnalyticGradients(f, inputs, weights);
         for (int t = 0; t < inputs.Length; t++)
         {
             var x = inputs[t];
-            Assert.True(x.Grad is not null, $"input {t} of shape {Tensor.ShapeString(x.Shape)} received no gradient");
-            var analytic = x.Grad!.ToArray();
-            x.Grad.Dispose(); x.Grad = null;
+            var analytic = gradients[t];
             var xs = xd[t];
             var numeric = new double[xs.Length];
             for (int i = 0; i < xs.Length; i++)
@@ -173,5 +157,26 @@ public static class GradCheck
         var s = t.Span;
         for (int i = 0; i < s.Length; i++) if (rng.NextDouble() < 0.5) s[i] = -s[i];
         return t;
+    }
+
+    // dL/dx of L = Σ wᵢ·f(x)ᵢ by autograd (float32), one array per input; the inputs' grads are released.
+    private static float[][] AnalyticGradients(Func<Tensor[], Tensor> f, Tensor[] inputs, float[] weights)
+    {
+        foreach (var x in inputs) { x.Grad?.Dispose(); x.Grad = null; }
+        using (new TensorScope())
+        {
+            var y = f(inputs);
+            using var seedT = Tensor.FromData(weights, y.ShapeArray);
+            y.Backward(seedT);
+        }
+        var gradients = new float[inputs.Length][];
+        for (int t = 0; t < inputs.Length; t++)
+        {
+            var x = inputs[t];
+            Assert.True(x.Grad is not null, $"input {t} of shape {Tensor.ShapeString(x.Shape)} received no gradient");
+            gradients[t] = x.Grad!.ToArray();
+            x.Grad.Dispose(); x.Grad = null;
+        }
+        return gradients;
     }
 }
