@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace MuonInr.Kernels;
 
@@ -9,6 +11,9 @@ namespace MuonInr.Kernels;
 /// </summary>
 internal static unsafe class GemmPacking
 {
+    // Off: the scalar packing loops only (A/B measurements of the vector paths).
+    internal static bool VectorPacking = true;
+
     /// <summary>
     /// Packs op(A)[i0 : i0+mc, p0 : p0+kc] as ⌈mc/mr⌉ micro-panels of kc steps × mr rows:
     /// dst[panel·kc·mr + p·mr + r] = op(A)[i0 + panel·mr + r, p0 + p], zero past row mc.
@@ -24,6 +29,11 @@ internal static unsafe class GemmPacking
             {
                 // op(A)[i, p] = A[p, i]: the mr rows of step p are contiguous in A.
                 float* src = a + (long)p0 * lda + i0 + ir;
+                if (rows == mr && VectorPacking)
+                {
+                    for (int p = 0; p < kc; p++, src += lda, panel += mr) CopyFloats(panel, src, mr);
+                    continue;
+                }
                 for (int p = 0; p < kc; p++, src += lda, panel += mr)
                 {
                     int r = 0;
@@ -33,14 +43,18 @@ internal static unsafe class GemmPacking
             }
             else
             {
-                // op(A)[i, p] = A[i, p]: walk mr rows side by side, each unit-stride in p.
+                // op(A)[i, p] = A[i, p]: walk mr rows side by side, each unit-stride in p. Full panels
+                // transpose 8 x 8 blocks in registers (row groups of 8, steps of 8): one load and one
+                // store per vector instead of a scalar store per element at stride mr.
+                float* rowsSrc = a + (long)(i0 + ir) * lda + p0;
+                int done = rows == mr && VectorPacking && Avx.IsSupported ? PackRowsTransposed(rowsSrc, lda, kc, mr, panel) : 0;
                 for (int r = 0; r < mr; r++)
                 {
                     float* d = panel + r;
                     if (r < rows)
                     {
                         float* src = a + (long)(i0 + ir + r) * lda + p0;
-                        for (int p = 0; p < kc; p++) d[(long)p * mr] = src[p];
+                        for (int p = done; p < kc; p++) d[(long)p * mr] = src[p];
                     }
                     else
                     {
@@ -49,6 +63,72 @@ internal static unsafe class GemmPacking
                 }
             }
         }
+    }
+
+    // Steps [0, kc − kc % 8) of a full panel: dst[p·mr + r] = src[r·lda + p] for r < mr (mr ≤ 16), by
+    // 8 x 8 register transposes of row groups (a group of fewer than 8 rows transposes zeros in the
+    // missing rows and stores only its rows). Returns the number of steps packed.
+    private static int PackRowsTransposed(float* src, int lda, int kc, int mr, float* dst)
+    {
+        if (mr > 16) return 0;
+        int end = kc - kc % 8;
+        for (int p = 0; p < end; p += 8)
+        {
+            for (int g = 0; g < mr; g += 8)
+            {
+                int gs = Math.Min(8, mr - g);
+                float* s = src + (long)g * lda + p;
+                var r0 = Vector256.Load(s);
+                var r1 = gs > 1 ? Vector256.Load(s + lda) : Vector256<float>.Zero;
+                var r2 = gs > 2 ? Vector256.Load(s + 2L * lda) : Vector256<float>.Zero;
+                var r3 = gs > 3 ? Vector256.Load(s + 3L * lda) : Vector256<float>.Zero;
+                var r4 = gs > 4 ? Vector256.Load(s + 4L * lda) : Vector256<float>.Zero;
+                var r5 = gs > 5 ? Vector256.Load(s + 5L * lda) : Vector256<float>.Zero;
+                var r6 = gs > 6 ? Vector256.Load(s + 6L * lda) : Vector256<float>.Zero;
+                var r7 = gs > 7 ? Vector256.Load(s + 7L * lda) : Vector256<float>.Zero;
+                var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
+                var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
+                var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
+                var t6 = Avx.UnpackLow(r6, r7); var t7 = Avx.UnpackHigh(r6, r7);
+                var s0 = Avx.Shuffle(t0, t2, 0x44); var s1 = Avx.Shuffle(t0, t2, 0xEE);
+                var s2 = Avx.Shuffle(t1, t3, 0x44); var s3 = Avx.Shuffle(t1, t3, 0xEE);
+                var s4 = Avx.Shuffle(t4, t6, 0x44); var s5 = Avx.Shuffle(t4, t6, 0xEE);
+                var s6 = Avx.Shuffle(t5, t7, 0x44); var s7 = Avx.Shuffle(t5, t7, 0xEE);
+                float* d = dst + (long)p * mr + g;
+                StoreFirst(d + 0L * mr, Avx.Permute2x128(s0, s4, 0x20), gs);
+                StoreFirst(d + 1L * mr, Avx.Permute2x128(s1, s5, 0x20), gs);
+                StoreFirst(d + 2L * mr, Avx.Permute2x128(s2, s6, 0x20), gs);
+                StoreFirst(d + 3L * mr, Avx.Permute2x128(s3, s7, 0x20), gs);
+                StoreFirst(d + 4L * mr, Avx.Permute2x128(s0, s4, 0x31), gs);
+                StoreFirst(d + 5L * mr, Avx.Permute2x128(s1, s5, 0x31), gs);
+                StoreFirst(d + 6L * mr, Avx.Permute2x128(s2, s6, 0x31), gs);
+                StoreFirst(d + 7L * mr, Avx.Permute2x128(s3, s7, 0x31), gs);
+            }
+        }
+        return end;
+    }
+
+    // Stores the first `count` (1..8) lanes of v at dst, writing nothing past them.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreFirst(float* dst, Vector256<float> v, int count)
+    {
+        if (count == 8) { v.Store(dst); return; }
+        var lo = v.GetLower();
+        int i = 0;
+        if (count >= 4) { lo.Store(dst); lo = v.GetUpper(); i = 4; }
+        if (count - i >= 2) { Unsafe.WriteUnaligned(dst + i, lo.AsUInt64().ToScalar()); lo = Vector128.Shuffle(lo, Vector128.Create(2, 3, 0, 1)); i += 2; }
+        if (count - i == 1) dst[i] = lo.ToScalar();
+    }
+
+    // dst[0:count] = src[0:count] for a register-tile-sized count, in vector moves.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyFloats(float* dst, float* src, int count)
+    {
+        int i = 0;
+        for (; i + 8 <= count; i += 8) Vector256.Store(Vector256.Load(src + i), dst + i);
+        if (count - i >= 4) { Vector128.Store(Vector128.Load(src + i), dst + i); i += 4; }
+        if (count - i >= 2) { Unsafe.WriteUnaligned(dst + i, Unsafe.ReadUnaligned<ulong>(src + i)); i += 2; }
+        if (count - i == 1) dst[i] = src[i];
     }
 
     /// <summary>
