@@ -8,4 +8,9 @@ namespace MuonInr.Sweeps;
 /// <param name="Grid">Name of the grid it came from.</param>
 /// <param name="ConfigKey">Id of the configuration without its data file and seed (groups a configuration's runs).</param>
 /// <param name="Spec">The resolved RunSpec.</param>
-public sealed record PlannedRun(string Id, string Stage, string Grid, string ConfigKey, RunSpec Spec);
+/// <param name="Data">Label of its data entry when the entry sets task options (<see cref="SweepData.Label"/>); null for a plain file.</param>
+public sealed record PlannedRun(string Id, string Stage, string Grid, string ConfigKey, RunSpec Spec, string? Data = null)
+{
+    /// <summary>What the run was fitted to, for tables: the entry's label, else the file name.</summary>
+    public string DataLabel => Data ?? (Spec.Data is null or "generated" ? Spec.Data ?? "" : System.IO.Path.GetFileName(Spec.Data));
+}

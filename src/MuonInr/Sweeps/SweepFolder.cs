@@ -66,9 +66,12 @@ public sealed class SweepFolder
             ["metric"] = spec.Metric,
             ["direction"] = spec.Maximize ? "max" : "min",
             ["retries"] = spec.Retries,
-            ["runs"] = new JsonArray([.. runs.Select(r => (JsonNode)new JsonObject
+            ["runs"] = new JsonArray([.. runs.Select(r =>
             {
-                ["id"] = r.Id, ["stage"] = r.Stage, ["grid"] = r.Grid, ["config"] = r.ConfigKey, ["spec"] = RunSpecJson.ToNode(r.Spec),
+                var o = new JsonObject { ["id"] = r.Id, ["stage"] = r.Stage, ["grid"] = r.Grid, ["config"] = r.ConfigKey };
+                if (r.Data is not null) o["data"] = r.Data;
+                o["spec"] = RunSpecJson.ToNode(r.Spec);
+                return (JsonNode)o;
             })]),
         };
         string tmp = PlanFile + ".tmp";
@@ -82,7 +85,7 @@ public sealed class SweepFolder
         if (!File.Exists(PlanFile)) throw new FileNotFoundException($"'{Path}' is not a sweep folder (plan.json is missing).", PlanFile);
         var root = JsonNode.Parse(File.ReadAllText(PlanFile))!.AsObject();
         var runs = root["runs"]!.AsArray().Select(n => new PlannedRun((string)n!["id"]!, (string)n["stage"]!, (string)n["grid"]!, (string)n["config"]!,
-            RunSpecJson.FromNode(n["spec"]!.AsObject()))).ToList();
+            RunSpecJson.FromNode(n["spec"]!.AsObject()), (string?)n["data"])).ToList();
         return (runs, (string?)root["metric"] ?? "psnr", (string?)root["direction"] != "min", (int?)root["retries"] ?? 1);
     }
 

@@ -15,6 +15,7 @@ public static class SweepPlanner
         var runs = new List<PlannedRun>();
         var seen = new HashSet<string>();
         var models = s.Models.Count > 0 ? s.Models.Select(m => (string?)m).ToList() : [null];
+        var dataKeys = s.DataOptionKeys;
         foreach (var model in models)
             foreach (var grid in s.Grids)
                 foreach (var combo in Combinations(grid))
@@ -24,9 +25,9 @@ public static class SweepPlanner
                             var node = (JsonObject)s.Base.DeepClone();
                             if (model is not null) Set(node, "model.name", model);
                             foreach (var (path, value) in combo) Set(node, path, value);
-                            Set(node, "data", file);
+                            SetData(node, file, s.Base, dataKeys);
                             Set(node, "seed", seed);
-                            var run = Plan(node, "tune", grid.Name, presets, Describe(model, combo));
+                            var run = Plan(node, "tune", grid.Name, presets, Describe(model, combo), file, dataKeys);
                             if (seen.Add(run.Id)) runs.Add(run);
                         }
         return runs;
@@ -40,32 +41,52 @@ public static class SweepPlanner
         // File-major: a stopped or partly finished evaluate stage covers every winner on the same images,
         // so a partial table still compares like with like.
         var ws = winners.ToList();
+        var dataKeys = s.DataOptionKeys;
         foreach (var seed in s.Seeds)
             foreach (var file in s.Evaluate)
                 foreach (var w in ws)
                 {
                     var node = RunSpecJson.ToNode(w.Spec with { MuoninrVersion = null });
-                    Set(node, "data", file);
+                    SetData(node, file, s.Base, dataKeys);
                     Set(node, "seed", seed);
-                    var run = Plan(node, "evaluate", w.Grid, presets, $"winner {w.ConfigKey}");
+                    var run = Plan(node, "evaluate", w.Grid, presets, $"winner {w.ConfigKey}", file, dataKeys);
                     if (seen.Add(run.Id)) runs.Add(run);
                 }
         return runs;
     }
 
-    private static PlannedRun Plan(JsonObject node, string stage, string grid, Presets presets, string what)
+    // data = the entry's file; every data option back to the base's value (or unset), then the entry's own.
+    private static void SetData(JsonObject node, SweepData entry, JsonObject baseSpec, IReadOnlyList<string> dataKeys)
+    {
+        Set(node, "data", entry.Path);
+        if (dataKeys.Count == 0) return;
+        var options = node["options"] as JsonObject;
+        foreach (var k in dataKeys)
+        {
+            if ((baseSpec["options"] as JsonObject)?[k] is { } baseValue) Set(node, "options." + k, baseValue.DeepClone());
+            else options?.Remove(k);
+        }
+        foreach (var (k, v) in entry.Options) Set(node, "options." + k, v?.DeepClone());
+    }
+
+    private static PlannedRun Plan(JsonObject node, string stage, string grid, Presets presets, string what, SweepData entry, IReadOnlyList<string> dataKeys)
     {
         RunSpec resolved;
         try { resolved = RunSpecResolver.Resolve(RunSpecJson.FromNode(node), presets); }
-        catch (RunSpecException e) { throw new SweepSpecException(e.Field, $"Configuration {what}: {e.Message}"); }
-        return new PlannedRun(Id(resolved), stage, grid, ConfigKey(resolved), resolved);
+        catch (RunSpecException e) { throw new SweepSpecException(e.Field, $"Configuration {what} on {entry.Label}: {e.Message}"); }
+        return new PlannedRun(Id(resolved), stage, grid, ConfigKey(resolved, dataKeys), resolved, entry.Options.Count > 0 ? entry.Label : null);
     }
 
     /// <summary>Stable id of a resolved spec: SHA-256 of its JSON without the version, 12 hex digits.</summary>
     public static string Id(RunSpec resolved) => Hash(RunSpecJson.Serialize(resolved with { MuoninrVersion = null }));
 
-    /// <summary>Id of the configuration (the spec without data and seed).</summary>
-    public static string ConfigKey(RunSpec resolved) => Hash(RunSpecJson.Serialize(resolved with { MuoninrVersion = null, Data = null, Seed = null }));
+    /// <summary>Id of the configuration: the spec without data, seed and the options that data entries set (<paramref name="dataOptionKeys"/>).</summary>
+    public static string ConfigKey(RunSpec resolved, IReadOnlyList<string>? dataOptionKeys = null)
+    {
+        var options = resolved.Options;
+        foreach (var k in dataOptionKeys ?? []) options = options.Remove(k);
+        return Hash(RunSpecJson.Serialize(resolved with { MuoninrVersion = null, Data = null, Seed = null, Options = options }));
+    }
 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..12];
 

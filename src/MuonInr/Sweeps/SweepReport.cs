@@ -31,8 +31,8 @@ public static class SweepReport
         var eval = states.Where(s => s.Run.Stage == "evaluate").ToList();
         report.Heading("Sweep").KeyValues([
             ("task", string.Join(", ", runs.Select(r => r.Spec.Task).Distinct())),
-            ("tune files", string.Join(", ", tune.Select(s => DataName(s.Run.Spec.Data)).Distinct())),
-            ("evaluate files", eval.Count == 0 ? "none" : string.Join(", ", eval.Select(s => DataName(s.Run.Spec.Data)).Distinct())),
+            ("tune data", string.Join(", ", tune.Select(s => s.Run.DataLabel).Distinct())),
+            ("evaluate data", eval.Count == 0 ? "none" : string.Join(", ", eval.Select(s => s.Run.DataLabel).Distinct())),
             ("runs", $"{states.Count} planned: {states.Count(s => s.Status == "completed")} completed, {states.Count(s => s.Status == "diverged")} diverged, {states.Count(s => s.Status == "failed")} failed, {states.Count(s => !s.Final && s.Status != "failed")} pending or interrupted"),
             ("selection", $"per (model, optimizer), the configuration with the {(maximize ? "highest" : "lowest")} mean {metric} over the tune files and seeds; a diverged run counts as the worst value"),
         ]);
@@ -87,18 +87,18 @@ public static class SweepReport
             {
                 var mine = eval.Where(s => s.Run.Spec.Model.Name == model).ToList();
                 var opts = mine.Select(s => s.Run.Spec.Optimizer.Name!).Distinct().Order(StringComparer.Ordinal).ToList();
-                var files = mine.Select(s => s.Run.Spec.Data!).Distinct().ToList();
+                var files = mine.Select(s => s.Run.DataLabel).Distinct().ToList();
                 var rows = new List<IReadOnlyList<(string, string?)>>();
                 int muonWins = 0, compared = 0;
                 var sums = new double[opts.Count]; var counts = new int[opts.Count];
                 var ssimSums = new double[opts.Count];
                 foreach (var f in files)
                 {
-                    var row = new List<(string, string?)> { (DataName(f), null) };
+                    var row = new List<(string, string?)> { (f, null) };
                     var byOpt = new Dictionary<string, double>();
                     for (int k = 0; k < opts.Count; k++)
                     {
-                        var runsHere = mine.Where(s => s.Run.Spec.Data == f && s.Run.Spec.Optimizer.Name == opts[k]).ToList();
+                        var runsHere = mine.Where(s => s.Run.DataLabel == f && s.Run.Spec.Optimizer.Name == opts[k]).ToList();
                         var vals = runsHere.Select(s => ResultsStore.MetricOf(s.Summary, metric) ?? double.NaN).ToList();
                         double v = vals.Count > 0 && vals.All(double.IsFinite) ? vals.Average() : double.NaN;
                         double ssim = runsHere.Select(s => s.Summary?.Metric("ssim") ?? double.NaN).DefaultIfEmpty(double.NaN).Average();
@@ -162,7 +162,6 @@ public static class SweepReport
         }
     }
 
-    private static string DataName(string? d) => d == "generated" ? "generated" : Path.GetFileName(d ?? "");
 
     /// <summary>
     /// Writes the winners' learning rates as a presets file (per task and architecture: lr by optimizer and

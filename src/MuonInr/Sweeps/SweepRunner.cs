@@ -28,7 +28,12 @@ public static class SweepRunner
         if (Pending(folder, tune, spec.Retries).Count > 0) // an executor that submits and returns (Slurm): its gather job continues
             return Finish(folder, spec, tune, [], pending.Count, 0, stopped: false) with { Waiting = true };
 
-        var winners = SweepSelection.Winners(SweepSelection.Scores(tune.Select(folder.State), spec.Metric, spec.Maximize), spec.Maximize);
+        var tuneStates = tune.Select(folder.State).ToList();
+        // A metric the task does not report (psnr for audio) would silently select nothing.
+        var reported = tuneStates.Where(t => t.Status == "completed" && t.Summary is not null).Select(t => t.Summary!).FirstOrDefault();
+        if (reported is not null && reported.Metric(spec.Metric) is null && !reported.Metrics.ContainsKey(spec.Metric))
+            throw new SweepSpecException("select.metric", $"select.metric '{spec.Metric}' is not a metric of these runs; they report {string.Join(", ", reported.Metrics.Keys.Append("loss"))}.");
+        var winners = SweepSelection.Winners(SweepSelection.Scores(tuneStates, spec.Metric, spec.Maximize), spec.Maximize);
         IReadOnlyList<PlannedRun> evaluate = [];
         List<PlannedRun> ep = [];
         if (spec.Evaluate.Count > 0 && winners.Count > 0)

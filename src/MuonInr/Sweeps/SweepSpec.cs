@@ -43,10 +43,12 @@ public sealed record SweepSpec
     public required IReadOnlyList<SweepGrid> Grids { get; init; }
     /// <summary>Seeds; every configuration runs with each.</summary>
     public IReadOnlyList<ulong> Seeds { get; init; } = [0];
-    /// <summary>Files to tune on (absolute paths, or "generated").</summary>
-    public required IReadOnlyList<string> Tune { get; init; }
-    /// <summary>Files the best configuration of each (model, optimizer) is evaluated on (second stage); may be empty.</summary>
-    public IReadOnlyList<string> Evaluate { get; init; } = [];
+    /// <summary>Data to tune on (files, absolute paths, or "generated"; each with its signal's options).</summary>
+    public required IReadOnlyList<SweepData> Tune { get; init; }
+    /// <summary>Data the best configuration of each (model, optimizer) is evaluated on (second stage); may be empty.</summary>
+    public IReadOnlyList<SweepData> Evaluate { get; init; } = [];
+    /// <summary>Task options set by any data entry (they describe the signal and are not part of a configuration).</summary>
+    public IReadOnlyList<string> DataOptionKeys => Tune.Concat(Evaluate).SelectMany(d => d.Options.Select(o => o.Key)).Distinct().ToList();
     /// <summary>Metric that selects (a name of the task's summary metrics: psnr, ssim, snr, si_snr, …; or "loss").</summary>
     public string Metric { get; init; } = "psnr";
     /// <summary>True when larger is better.</summary>
@@ -110,20 +112,24 @@ public sealed record SweepSpec
         if (seeds.Count == 0) throw new SweepSpecException("seeds", "seeds needs at least one seed.");
 
         var data = o["data"];
-        List<string> tune, evaluate = [];
-        string Resolve(string p) => p == "generated" ? p : Path.GetFullPath(Path.Combine(baseDir, p));
-        if (data is JsonArray) tune = List(data, "data").Select((d, i) => Resolve(Str(d, $"data[{i}]")!)).ToList();
+        List<SweepData> tune, evaluate = [];
+        if (data is JsonArray) tune = Entries(data, "data", baseDir);
         else if (data is JsonObject d)
         {
             foreach (var (k, _) in d)
                 if (k is not ("tune" or "evaluate")) throw new SweepSpecException($"data.{k}", $"Unknown data role '{k}'; roles are tune and evaluate.");
-            tune = List(d["tune"], "data.tune").Select((x, i) => Resolve(Str(x, $"data.tune[{i}]")!)).ToList();
-            evaluate = List(d["evaluate"], "data.evaluate").Select((x, i) => Resolve(Str(x, $"data.evaluate[{i}]")!)).ToList();
+            tune = Entries(d["tune"], "data.tune", baseDir);
+            evaluate = Entries(d["evaluate"], "data.evaluate", baseDir);
         }
-        else tune = ["generated"];
+        else tune = [new SweepData("generated")];
         if (tune.Count == 0) throw new SweepSpecException("data.tune", "data.tune needs at least one file (or 'generated').");
-        foreach (var (f, i) in tune.Concat(evaluate).Select((f, i) => (f, i)))
-            if (f != "generated" && !File.Exists(f)) throw new SweepSpecException("data", $"Data file '{f}' does not exist.");
+        foreach (var e in tune.Concat(evaluate))
+            if (e.Path != "generated" && !File.Exists(e.Path)) throw new SweepSpecException("data", $"Data file '{e.Path}' does not exist.");
+        var optionKeys = tune.Concat(evaluate).SelectMany(e => e.Options.Select(x => x.Key)).Distinct().ToList();
+        foreach (var g in grids)
+            foreach (var (path, _) in g.Axes)
+                if (path.StartsWith("options.", StringComparison.Ordinal) && optionKeys.Contains(path["options.".Length..]))
+                    throw new SweepSpecException(path, $"{path} is set by data entries (it describes the signal); sweep it there or remove it from the data entries.");
 
         string metric = "psnr"; bool maximize = true;
         if (o["select"] is JsonObject sel)
@@ -138,6 +144,31 @@ public sealed record SweepSpec
         int retries = o["retries"] is JsonValue rv && rv.GetValueKind() == System.Text.Json.JsonValueKind.Number && System.Text.Json.JsonSerializer.SerializeToElement(rv).TryGetInt32(out int r) && r >= 0 && r <= 10 ? r
             : o["retries"] is null ? 1 : throw new SweepSpecException("retries", $"retries must be an integer in [0, 10], got {o["retries"]!.ToJsonString()}.");
         return new SweepSpec { Name = name, Base = @base, Models = models, Grids = grids, Seeds = seeds, Tune = tune, Evaluate = evaluate, Metric = metric, Maximize = maximize, Retries = retries };
+    }
+
+    // A data list: each entry a path or { file: PATH, options: { … } }; relative paths against baseDir.
+    private static List<SweepData> Entries(JsonNode? n, string field, string baseDir)
+    {
+        string Resolve(string p) => p == "generated" ? p : Path.GetFullPath(Path.Combine(baseDir, p));
+        var list = new List<SweepData>();
+        var items = List(n, field);
+        for (int i = 0; i < items.Count; i++)
+        {
+            string f = $"{field}[{i}]";
+            if (items[i] is JsonObject e)
+            {
+                foreach (var (k, _) in e)
+                    if (k is not ("file" or "options")) throw new SweepSpecException($"{f}.{k}", $"Unknown field '{f}.{k}'; a data entry has file and options.");
+                string path = Str(e["file"], $"{f}.file") ?? throw new SweepSpecException($"{f}.file", $"{f} needs file (a path, or 'generated').");
+                if (e["options"] is not (null or JsonObject)) throw new SweepSpecException($"{f}.options", $"{f}.options must be a mapping of task option → value, e.g. {{ start: 4 }}.");
+                var options = e["options"] is JsonObject o ? o.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, kv.Value?.DeepClone())).ToList() : [];
+                list.Add(new SweepData(Resolve(path), options));
+            }
+            else list.Add(new SweepData(Resolve(Str(items[i], f) ?? throw new SweepSpecException(f, $"{f} must be a path or {{ file, options }}."))));
+        }
+        var labels = list.GroupBy(d => d.Label).FirstOrDefault(g => g.Count() > 1);
+        if (labels is not null) throw new SweepSpecException(field, $"{field} lists '{labels.Key}' twice.");
+        return list;
     }
 
     private static SweepGrid Grid(JsonObject g, string prefix, string name)

@@ -193,6 +193,76 @@ public class SweepTests : IDisposable
             Assert.NotNull(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!["final_loss"]);
     }
 
+    private const string Segments = """
+        name: segments
+        base: { task: audio, steps: 4, eval_every: 4, rank_every: 0, model: { name: siren, hidden: 16, layers: 3 }, options: { seconds: 0.5 } }
+        grids:
+          - name: adam
+            axes: { optimizer.name: [adam], optimizer.lr: [1e-4, 1e-3] }
+        seeds: [0]
+        data:
+          tune:
+            - { file: generated, options: { start: 0, seconds: 0.25 } }
+            - { file: generated, options: { start: 0.25, seconds: 0.25 } }
+          evaluate:
+            - { file: generated, options: { start: 0.5, seconds: 0.25 } }
+            - generated
+        select: { metric: snr }
+        """;
+
+    [Fact]
+    public void Data_entries_with_options_are_signals_not_configurations()
+    {
+        // Two tune segments of one file: four runs, two configurations (the segment is not part of a
+        // configuration, so selection averages over both); the evaluate stage replaces the winner's segment
+        // options with the entry's, and an entry without them gets the base's values.
+        var spec = SweepSpec.Parse(Segments, _dir);
+        Assert.Equal(["start", "seconds"], spec.DataOptionKeys);
+        var tune = SweepPlanner.TuneStage(spec, Presets.BuiltIn);
+        Assert.Equal(4, tune.Count);
+        Assert.Equal(4, tune.Select(r => r.Id).Distinct().Count());
+        Assert.Equal(2, tune.Select(r => r.ConfigKey).Distinct().Count());
+        Assert.Equal(["generated start=0 seconds=0.25", "generated start=0.25 seconds=0.25"], tune.Select(r => r.DataLabel).Distinct().Order().ToArray());
+        Assert.Equal(0.25, tune.Single(r => r.Data == "generated start=0.25 seconds=0.25" && r.Spec.Optimizer.Lr == 1e-3).Spec.Options["start"].GetDouble());
+
+        var eval = SweepPlanner.EvaluateStage(spec, [tune.First(r => r.Data == "generated start=0.25 seconds=0.25")], Presets.BuiltIn);
+        Assert.Equal(2, eval.Count);
+        Assert.Equal(0.5, eval[0].Spec.Options["start"].GetDouble());
+        Assert.Equal(0.25, eval[0].Spec.Options["seconds"].GetDouble());
+        Assert.Equal(0.0, eval[1].Spec.Options["start"].GetDouble());       // the preset's start (not the winner's 0.25)
+        Assert.Equal(0.5, eval[1].Spec.Options["seconds"].GetDouble());     // the base's seconds
+        Assert.Equal("generated", eval[1].DataLabel);
+        Assert.Equal(tune.First(r => r.Data == "generated start=0.25 seconds=0.25").ConfigKey, eval[0].ConfigKey);
+
+        var (code, outText, err) = Cli(["sweep", Write("segments.yaml", Segments), "--out", P("seg"), "--jobs", "2"]);
+        Assert.True(code == 0, err);
+        Assert.Contains("tune 4 runs", outText);
+        string html = File.ReadAllText(P("seg/report.html"));
+        Assert.Contains("generated start=0.5 seconds=0.25", html);     // evaluate rows are labelled by segment
+        Assert.Contains("\"data\": \"generated start=0 seconds=0.25\"", File.ReadAllText(P("seg/plan.json")));
+
+        // Selecting by a metric the task does not report fails with one line instead of selecting nothing.
+        var (badCode, _, badErr) = Cli(["sweep", Write("segments-psnr.yaml", Segments.Replace("metric: snr", "metric: psnr")), "--out", P("seg"), "--jobs", "2"]);
+        Assert.Equal(2, badCode);
+        Assert.Contains("select.metric 'psnr' is not a metric of these runs; they report snr", badErr);
+        Assert.Single(badErr.Trim().Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.DoesNotContain("   at ", badErr);
+    }
+
+    [Theory]
+    [InlineData("data: {tune: [{file: generated, option: {start: 1}}]}", "Unknown field 'data.tune[0].option'")]
+    [InlineData("data: {tune: [{options: {start: 1}}]}", "data.tune[0] needs file")]
+    [InlineData("data: {tune: [{file: generated, options: [1]}]}", "data.tune[0].options must be a mapping")]
+    [InlineData("data: {tune: [generated, generated]}", "lists 'generated' twice")]
+    [InlineData("axes: {options.start: [0, 1]}\ndata: {tune: [{file: generated, options: {start: 1}}]}", "options.start is set by data entries")]
+    public void Bad_data_entries_fail_with_one_line_naming_the_field(string tail, string expected)
+    {
+        var (code, _, err) = Cli(["sweep", Write("bad-data.yaml", "name: x\nbase: {task: audio}\n" + tail), "--out", P("never"), "--dry-run"]);
+        Assert.Equal(2, code);
+        Assert.Contains(expected, err);
+        Assert.Single(err.Trim().Split('\n'));
+    }
+
     [Fact]
     public void Dry_run_prints_the_plan_and_a_cost_estimate_and_writes_nothing()
     {
