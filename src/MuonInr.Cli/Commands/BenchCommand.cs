@@ -59,7 +59,7 @@ internal static class BenchCommand
                 if (which != "gemm") throw new CliException($"--suite takes gemm or inr, got '{which}'.", CliApp.Usage);
                 return RunGemmSuite(parse.GetValue(json), parse.GetValue(points), parse.GetValue(stepPoints), parse.GetValue(quick), forced, output);
             }
-            finally { Gemm.Provider = saved; }
+            finally { if (forced is not null) Gemm.Provider = saved; }
         });
         return cmd;
     }
