@@ -5,6 +5,7 @@ using MuonInr.Tests.TestSupport;
 namespace MuonInr.Tests.Cli;
 
 /// <summary><c>muoninr bench --suite inr</c> without PyTorch (tests never need Python).</summary>
+[Collection("Gemm provider")]
 public class BenchCliTests
 {
     [Fact]
