@@ -28,7 +28,7 @@ internal static class BenchCommand
         var size = new Option<string?>("--size") { Description = "inr suite: image WxH (default 384x256, protocol B)." };
         var hidden = new Option<int?>("--hidden") { Description = "inr suite: hidden width (default 128, protocol B)." };
         var torch = new Option<string?>("--torch") { Description = $"inr suite: Python with PyTorch for the reference, or none. Default: ${TorchInrReference.PythonVariable}, else {TorchInrReference.DefaultPython} if it can import torch, else skipped with a note." };
-        var isa = new Option<string?>("--isa") { Description = "Force the managed GEMM's register tile: avx512, avx2 or vector128 (the managed provider is then used whatever --blas says). DOTNET_EnableAVX512F=0 in the environment emulates an AVX2-only CPU for the whole process (GEMM, elementwise kernels and the FMA peak)." };
+        var isa = new Option<string?>("--isa") { Description = "Force the managed GEMM's register tile: avx512, avx2 or vector128 (the managed provider is then used whatever --blas says). DOTNET_EnableAVX512=0 in the environment emulates an AVX2-only CPU for the whole process (GEMM, elementwise kernels, the FMA peak and the auto choice); .NET 10 ignores the older DOTNET_EnableAVX512F." };
         var cmd = new Command("bench", "Benchmark GEMM providers and a full training step (--suite gemm), or every INR architecture against PyTorch (--suite inr).")
             { json, suite, points, stepPoints, quick, steps, warmup, models, size, hidden, torch, isa };
         cmd.SetAction(parse =>

@@ -33,7 +33,9 @@ internal static class BenchInrSuite
         var (python, torchVersion, skipped) = TorchInrReference.Resolve(torch);
         if (skipped is not null) progress.WriteLine(skipped);
 
-        var peak = FmaPeak.Measure(seconds: quick ? 0.05 : 0.3, repetitions: quick ? 1 : 3);
+        // The peak at the width of the GEMM tile in use (a forced --isa avx2 is measured against 256-bit FMA).
+        int peakBits = provider is ManagedGemm mg ? mg.Isa switch { GemmKernelIsa.Avx2 => 256, GemmKernelIsa.Vector128 => 128, _ => 512 } : 512;
+        var peak = FmaPeak.Measure(seconds: quick ? 0.05 : 0.3, repetitions: quick ? 1 : 5, maxVectorBits: peakBits);
         var rows = new List<Row>();
         foreach (var group in cases.GroupBy(c => c.Model))
         {
@@ -69,7 +71,7 @@ internal static class BenchInrSuite
     {
         o.WriteLine(string.Create(Ci, $"INR suite (protocol B): {opt.Width}x{opt.Height} image ({opt.Points:N0} points), hidden {opt.Hidden}, image-task presets; median of {opt.Steps} timed steps after {opt.Warmup} warm-up"));
         o.WriteLine(ProviderLine(provider, auto));
-        o.WriteLine(string.Create(Ci, $"Threads: {threads}; vectors: {peak.VectorBits}-bit; measured FMA peak: {peak.Gflops:F1} GFLOP/s ({peak.Accumulators} accumulators per thread, {peak.Threads} threads)"));
+        o.WriteLine(string.Create(Ci, $"Threads: {threads}; widest accelerated vector: {FmaPeak.VectorBits}-bit; measured FMA peak: {peak.Gflops:F1} GFLOP/s ({peak.VectorBits}-bit FMA, {peak.Accumulators} accumulators per thread, {peak.Threads} threads)"));
         o.WriteLine(python is null ? skipped! : $"PyTorch {torchVersion} ({python}), {threads} threads; WIRE in torch.cfloat");
         o.WriteLine("GEMM GFLOP: GEMM calls only (2·m·n·k each, recorded over one step, Muon's Newton–Schulz included); elementwise work not counted.");
         o.WriteLine();
@@ -93,7 +95,7 @@ internal static class BenchInrSuite
             suite = "inr",
             width = opt.Width, height = opt.Height, points = opt.Points, hidden = opt.Hidden, steps = opt.Steps, warmup = opt.Warmup,
             provider = provider.Name, auto = auto.Sentence, threads,
-            vector_bits = peak.VectorBits, peak_gflops = peak.Gflops,
+            vector_bits = FmaPeak.VectorBits, peak_vector_bits = peak.VectorBits, peak_gflops = peak.Gflops,
             torch = new { python, version = torchVersion, skipped },
             rows = rows.Select(r => new
             {

@@ -18,7 +18,7 @@ public sealed record FmaPeakResult(double Gflops, int Threads, int VectorBits, i
 /// <see cref="Vector256{T}"/> or <see cref="Vector128{T}"/>, one copy per worker thread, all threads at
 /// once. It is what the cores deliver on pure register-resident FMA work (clock limits, shared FMA
 /// units and SMT included), so a kernel's GFLOP/s divided by it is a fraction of what is reachable.
-/// <c>DOTNET_EnableAVX512F=0</c> makes the runtime report 512-bit vectors as not accelerated, so the loop
+/// <c>DOTNET_EnableAVX512=0</c> (.NET 10; the older <c>DOTNET_EnableAVX512F</c> is ignored) makes the runtime report 512-bit vectors as not accelerated, so the loop
 /// (and the whole process) runs as on an AVX2-only CPU.
 /// </summary>
 public static class FmaPeak
@@ -33,11 +33,14 @@ public static class FmaPeak
     /// <summary>
     /// Measures the peak: <paramref name="repetitions"/> runs of about <paramref name="seconds"/> each on all
     /// <see cref="WorkerPool.Degree"/> threads; the best run is reported (a peak, not a typical value).
+    /// <paramref name="maxVectorBits"/> caps the vector width (256 for the peak of AVX2 code on an AVX-512 CPU).
     /// </summary>
-    public static FmaPeakResult Measure(double seconds = 0.25, int repetitions = 3)
+    public static FmaPeakResult Measure(double seconds = 0.25, int repetitions = 3, int maxVectorBits = 512)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(repetitions, 1);
-        int threads = WorkerPool.Degree, bits = VectorBits, lanes = Math.Max(1, bits / 32);
+        int bits = VectorBits;
+        while (bits > maxVectorBits && bits > 32) bits = bits == 128 ? 32 : bits / 2;
+        int threads = WorkerPool.Degree, lanes = Math.Max(1, bits / 32);
         // Calibrate the iteration count on one thread (this also JIT-compiles the loop).
         long iterations = 1 << 14;
         while (true)
