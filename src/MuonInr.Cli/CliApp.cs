@@ -42,7 +42,7 @@ internal static class CliApp
         root.Add(PresetsCommand.Create(ctx));
         root.Add(SweepCommand.Create(ctx));
         root.Add(RunsCommand.Create(ctx));
-        root.Add(BenchCommand.Create(output));
+        root.Add(BenchCommand.Create(output, error));
         // Our own handler below turns exceptions into one-line messages (no stack traces for users).
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         try

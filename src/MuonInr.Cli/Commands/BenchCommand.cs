@@ -7,68 +7,133 @@ using MuonInr.Kernels;
 namespace MuonInr.Cli.Commands;
 
 /// <summary>
-/// <c>muoninr bench</c>: GEMM GFLOP/s of the three Linear products (managed and native side by side, with
-/// their ratio) and one full training step of the protocol-A MLP, all measured in one run; and which
-/// provider <c>auto</c> chose, and why (<see cref="GemmProviders.AutoDecision"/>).
+/// <c>muoninr bench</c>: the default suite (<c>--suite gemm</c>) measures GEMM GFLOP/s of the three Linear
+/// products (managed and native side by side, with their ratio) and one full training step of the
+/// protocol-A MLP, all in one run, and says which provider <c>auto</c> chose, and why
+/// (<see cref="GemmProviders.AutoDecision"/>). <c>--suite inr</c> times every INR architecture with Adam and
+/// Muon beside PyTorch (<see cref="BenchInrSuite"/>).
 /// </summary>
 internal static class BenchCommand
 {
-    public static Command Create(TextWriter output)
+    public static Command Create(TextWriter output, TextWriter error)
     {
         var json = new Option<bool>("--json") { Description = "Print machine-readable JSON instead of tables." };
-        var points = new Option<int>("--points") { Description = "Rows of the GEMM cases (points of the INR batch).", DefaultValueFactory = _ => 65_536 };
-        var stepPoints = new Option<int>("--step-points") { Description = "Points of the training-step benchmark.", DefaultValueFactory = _ => 24_576 };
-        var quick = new Option<bool>("--quick") { Description = "Fewer repetitions and smaller sizes (smoke test)." };
-        var cmd = new Command("bench", "Benchmark GEMM providers and a full training step.") { json, points, stepPoints, quick };
+        var suite = new Option<string>("--suite") { Description = "gemm (default): GEMM providers and the protocol-A step; inr: one training step of every INR architecture with Adam and Muon at protocol-B sizes, beside PyTorch.", DefaultValueFactory = _ => "gemm" };
+        var points = new Option<int>("--points") { Description = "gemm suite: rows of the GEMM cases (points of the INR batch).", DefaultValueFactory = _ => 65_536 };
+        var stepPoints = new Option<int>("--step-points") { Description = "gemm suite: points of the training-step benchmark.", DefaultValueFactory = _ => 24_576 };
+        var quick = new Option<bool>("--quick") { Description = "Fewer repetitions and smaller sizes (smoke test; inr suite: 48x32 image, hidden 32, 2 warm-up and 2 timed steps)." };
+        var steps = new Option<int?>("--steps") { Description = "inr suite: timed steps per model and optimizer (median reported; default 10)." };
+        var warmup = new Option<int?>("--warmup") { Description = "inr suite: untimed steps first (default 10: optimizer code starts in tier-0 JIT)." };
+        var models = new Option<string?>("--models") { Description = "inr suite: comma-separated architectures (default: all nine)." };
+        var size = new Option<string?>("--size") { Description = "inr suite: image WxH (default 384x256, protocol B)." };
+        var hidden = new Option<int?>("--hidden") { Description = "inr suite: hidden width (default 128, protocol B)." };
+        var torch = new Option<string?>("--torch") { Description = $"inr suite: Python with PyTorch for the reference, or none. Default: ${TorchInrReference.PythonVariable}, else {TorchInrReference.DefaultPython} if it can import torch, else skipped with a note." };
+        var isa = new Option<string?>("--isa") { Description = "Force the managed GEMM's register tile: avx512, avx2 or vector128 (the managed provider is then used whatever --blas says). DOTNET_EnableAVX512=0 in the environment emulates an AVX2-only CPU for the whole process (GEMM, elementwise kernels, the FMA peak and the auto choice); .NET 10 ignores the older DOTNET_EnableAVX512F." };
+        var cmd = new Command("bench", "Benchmark GEMM providers and a full training step (--suite gemm), or every INR architecture against PyTorch (--suite inr).")
+            { json, suite, points, stepPoints, quick, steps, warmup, models, size, hidden, torch, isa };
         cmd.SetAction(parse =>
         {
-            bool q = parse.GetValue(quick);
-            int reps = q ? 2 : 7;
-            int pts = parse.GetValue(points);
-            var providers = new List<IGemmProvider> { GemmProviders.Managed };
-            if (GemmProviders.TryNative() is { } native) providers.Add(native);
-            var cases = GemmBenchmark.InrCases(q ? 4096 : pts).Concat(q ? [] : GemmBenchmark.OddCases).ToList();
-            var gemm = new List<GemmMeasurement>();
-            // Provider by provider: a native BLAS keeps its threads spinning after each call, which
-            // would slow whichever provider runs right after it.
-            foreach (var p in providers)
-                foreach (var (op, m, n, k) in cases)
-                    gemm.Add(GemmBenchmark.Measure(p, op, m, n, k, q ? 2 : 5));
+            using var forced = ParseIsa(parse.GetValue(isa));
             var saved = Gemm.Provider;
-            var steps = new List<TrainingStepResult>();
+            if (forced is not null) Gemm.Provider = forced;
             try
             {
-                foreach (var p in providers)
+                string which = parse.GetValue(suite)?.Trim().ToLowerInvariant() ?? "gemm";
+                if (which == "inr")
                 {
-                    Gemm.Provider = p;
-                    steps.Add(TrainingStepBenchmark.Run(parse.GetValue(stepPoints), repetitions: reps, warmup: q ? 1 : 8));
+                    bool q = parse.GetValue(quick);
+                    var options = new InrSuiteOptions
+                    {
+                        Steps = parse.GetValue(steps) ?? (q ? 2 : 10),
+                        Warmup = parse.GetValue(warmup) ?? (q ? 2 : 10),
+                        Hidden = parse.GetValue(hidden) ?? (q ? 32 : 128),
+                    };
+                    var (w, h) = ParseSize(parse.GetValue(size)) ?? (q ? (48, 32) : (options.Width, options.Height));
+                    options = options with { Width = w, Height = h };
+                    if (parse.GetValue(models) is { } list)
+                        options = options with { Models = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) };
+                    try { options.Validate(); }
+                    catch (ArgumentException e) { throw new CliException(e.Message, CliApp.Usage); }
+                    return BenchInrSuite.Run(options, parse.GetValue(torch), parse.GetValue(json), q, output, error);
                 }
+                if (which != "gemm") throw new CliException($"--suite takes gemm or inr, got '{which}'.", CliApp.Usage);
+                return RunGemmSuite(parse.GetValue(json), parse.GetValue(points), parse.GetValue(stepPoints), parse.GetValue(quick), forced, output);
             }
-            finally { Gemm.Provider = saved; }
-            // Optimizer cost on the same step, with the provider `auto` picks. A long warm-up: the optimizer
-            // paths start in tier-0 JIT code and measured up to 5x slower in their first steps.
-            TrainingStepResult adam, muon;
-            var auto = GemmProviders.AutoDecision;
-            Gemm.Provider = auto.Provider;
-            try
-            {
-                adam = TrainingStepBenchmark.Run(parse.GetValue(stepPoints), repetitions: reps, warmup: q ? 1 : 30, optimizer: m => new MuonInr.Optim.Adam(m.Parameters(), 1e-3));
-                muon = TrainingStepBenchmark.Run(parse.GetValue(stepPoints), repetitions: reps, warmup: q ? 1 : 30, optimizer: m => MuonInr.Optim.MuonWithAuxAdam.ForInr(m, 0.1, 1e-3));
-            }
-            finally { Gemm.Provider = saved; }
-            double spectraSeconds = TimeSpectra(300, q ? 1 : 5);
-            if (parse.GetValue(json)) WriteJson(output, gemm, steps, adam, muon, spectraSeconds, auto);
-            else
-            {
-                WriteTable(output, gemm, steps, GemmProviders.NativeUnavailableReason);
-                var ci = CultureInfo.InvariantCulture;
-                output.WriteLine(string.Create(ci, $"Full step with optimizer ({adam.Provider}): Adam {adam.Seconds:F4} s, Muon + aux Adam {muon.Seconds:F4} s, ratio {muon.Seconds / adam.Seconds:F3}"));
-                output.WriteLine(auto.Sentence);
-                output.WriteLine(string.Create(ci, $"Rank diagnostics (SVD, stable/effective rank) of a 300x300 matrix: {spectraSeconds * 1000:F1} ms"));
-            }
-            return CliApp.Ok;
+            finally { if (forced is not null) Gemm.Provider = saved; }
         });
         return cmd;
+    }
+
+    private static ManagedGemm? ParseIsa(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return null;
+        GemmKernelIsa isa = value.Trim().ToLowerInvariant() switch
+        {
+            "avx512" => GemmKernelIsa.Avx512,
+            "avx2" => GemmKernelIsa.Avx2,
+            "vector128" => GemmKernelIsa.Vector128,
+            "auto" => GemmKernelIsa.Auto,
+            _ => throw new CliException($"--isa takes avx512, avx2, vector128 or auto, got '{value}'.", CliApp.Usage),
+        };
+        try { return new ManagedGemm(isa); }
+        catch (PlatformNotSupportedException e) { throw new CliException($"--isa {value}: {e.Message}", CliApp.Usage); }
+    }
+
+    private static (int W, int H)? ParseSize(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return null;
+        var parts = value.Trim().ToLowerInvariant().Split('x');
+        if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int w) &&
+            int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int h) && w > 0 && h > 0)
+            return (w, h);
+        throw new CliException($"--size takes WIDTHxHEIGHT (e.g. 384x256), got '{value}'.", CliApp.Usage);
+    }
+
+    private static int RunGemmSuite(bool jsonOut, int pts, int stepPts, bool q, ManagedGemm? forced, TextWriter output)
+    {
+        int reps = q ? 2 : 7;
+        var providers = new List<IGemmProvider> { forced ?? GemmProviders.Managed };
+        if (GemmProviders.TryNative() is { } native) providers.Add(native);
+        var cases = GemmBenchmark.InrCases(q ? 4096 : pts).Concat(q ? [] : GemmBenchmark.OddCases).ToList();
+        var gemm = new List<GemmMeasurement>();
+        // Provider by provider: a native BLAS keeps its threads spinning after each call, which
+        // would slow whichever provider runs right after it.
+        foreach (var p in providers)
+            foreach (var (op, m, n, k) in cases)
+                gemm.Add(GemmBenchmark.Measure(p, op, m, n, k, q ? 2 : 5));
+        var saved = Gemm.Provider;
+        var steps = new List<TrainingStepResult>();
+        try
+        {
+            foreach (var p in providers)
+            {
+                Gemm.Provider = p;
+                steps.Add(TrainingStepBenchmark.Run(stepPts, repetitions: reps, warmup: q ? 1 : 8));
+            }
+        }
+        finally { Gemm.Provider = saved; }
+        // Optimizer cost on the same step, with the provider `auto` picks. A long warm-up: the optimizer
+        // paths start in tier-0 JIT code and measured up to 5x slower in their first steps.
+        TrainingStepResult adam, muon;
+        var auto = GemmProviders.AutoDecision;
+        Gemm.Provider = forced ?? auto.Provider;
+        try
+        {
+            adam = TrainingStepBenchmark.Run(stepPts, repetitions: reps, warmup: q ? 1 : 30, optimizer: m => new MuonInr.Optim.Adam(m.Parameters(), 1e-3));
+            muon = TrainingStepBenchmark.Run(stepPts, repetitions: reps, warmup: q ? 1 : 30, optimizer: m => MuonInr.Optim.MuonWithAuxAdam.ForInr(m, 0.1, 1e-3));
+        }
+        finally { Gemm.Provider = saved; }
+        double spectraSeconds = TimeSpectra(300, q ? 1 : 5);
+        if (jsonOut) WriteJson(output, gemm, steps, adam, muon, spectraSeconds, auto);
+        else
+        {
+            WriteTable(output, gemm, steps, GemmProviders.NativeUnavailableReason);
+            var ci = CultureInfo.InvariantCulture;
+            output.WriteLine(string.Create(ci, $"Full step with optimizer ({adam.Provider}): Adam {adam.Seconds:F4} s, Muon + aux Adam {muon.Seconds:F4} s, ratio {muon.Seconds / adam.Seconds:F3}"));
+            output.WriteLine(auto.Sentence);
+            output.WriteLine(string.Create(ci, $"Rank diagnostics (SVD, stable/effective rank) of a 300x300 matrix: {spectraSeconds * 1000:F1} ms"));
+        }
+        return CliApp.Ok;
     }
 
     private static void WriteTable(TextWriter o, List<GemmMeasurement> gemm, List<TrainingStepResult> steps, string? nativeReason)

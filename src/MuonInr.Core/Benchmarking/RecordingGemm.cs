@@ -14,7 +14,8 @@ public readonly record struct GemmCall(bool TransA, bool TransB, int M, int N, i
 
 /// <summary>
 /// A GEMM provider that forwards to another and records every call's shape, so a benchmark can
-/// replay exactly the GEMMs of a training step and compare the step with its GEMM-only time.
+/// replay exactly the GEMMs of a training step and compare the step with its GEMM-only time. Calls from
+/// several threads are recorded safely (in the order they arrive).
 /// </summary>
 public sealed class RecordingGemm(IGemmProvider inner) : IGemmProvider
 {
@@ -28,7 +29,7 @@ public sealed class RecordingGemm(IGemmProvider inner) : IGemmProvider
     public void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
-        Calls.Add(new GemmCall(transA, transB, m, n, k, lda, ldb, ldc, beta));
+        lock (Calls) Calls.Add(new GemmCall(transA, transB, m, n, k, lda, ldb, ldc, beta));
         inner.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 }

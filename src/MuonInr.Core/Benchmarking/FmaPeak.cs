@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using MuonInr.Kernels;
+
+namespace MuonInr.Benchmarking;
+
+/// <summary>Result of <see cref="FmaPeak.Measure"/>.</summary>
+/// <param name="Gflops">Measured single-precision peak of all threads together, GFLOP/s (an FMA counts 2 FLOP per lane).</param>
+/// <param name="Threads">Threads that ran the loop at once (<see cref="WorkerPool.Degree"/>).</param>
+/// <param name="VectorBits">Width of the vectors used: the widest hardware-accelerated one (512, 256 or 128).</param>
+/// <param name="Accumulators">Independent accumulators per thread (enough to hide the FMA latency).</param>
+public sealed record FmaPeakResult(double Gflops, int Threads, int VectorBits, int Accumulators);
+
+/// <summary>
+/// A measured (not assumed) floating-point peak of this machine: a loop of fused multiply-adds on
+/// independent accumulators of the widest hardware-accelerated <see cref="Vector512{T}"/>,
+/// <see cref="Vector256{T}"/> or <see cref="Vector128{T}"/>, one copy per worker thread, all threads at
+/// once. It is what the cores deliver on pure register-resident FMA work (clock limits, shared FMA
+/// units and SMT included), so a kernel's GFLOP/s divided by it is a fraction of what is reachable.
+/// <c>DOTNET_EnableAVX512=0</c> (.NET 10; the older <c>DOTNET_EnableAVX512F</c> is ignored) makes the runtime report 512-bit vectors as not accelerated, so the loop
+/// (and the whole process) runs as on an AVX2-only CPU.
+/// </summary>
+public static class FmaPeak
+{
+    /// <summary>Independent accumulators per thread.</summary>
+    public const int Accumulators = 12;
+
+    /// <summary>Width in bits of the widest hardware-accelerated vector.</summary>
+    public static int VectorBits =>
+        Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : Vector128.IsHardwareAccelerated ? 128 : 32;
+
+    /// <summary>
+    /// Measures the peak: <paramref name="repetitions"/> runs of about <paramref name="seconds"/> each on all
+    /// <see cref="WorkerPool.Degree"/> threads; the best run is reported (a peak, not a typical value).
+    /// <paramref name="maxVectorBits"/> caps the vector width (256 for the peak of AVX2 code on an AVX-512 CPU).
+    /// </summary>
+    public static FmaPeakResult Measure(double seconds = 0.25, int repetitions = 3, int maxVectorBits = 512)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(repetitions, 1);
+        int bits = VectorBits;
+        while (bits > maxVectorBits && bits > 32) bits = bits == 128 ? 32 : bits / 2;
+        int threads = WorkerPool.Degree, lanes = Math.Max(1, bits / 32);
+        // Calibrate the iteration count on one thread (this also JIT-compiles the loop).
+        long iterations = 1 << 14;
+        while (true)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            Loop(bits, iterations);
+            double s = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            if (s > 0.02 || iterations > 1L << 34) { iterations = Math.Max(1, (long)(iterations * seconds / Math.Max(s, 1e-9))); break; }
+            iterations *= 4;
+        }
+        double best = 0;
+        var sink = new float[threads];
+        for (int r = 0; r < repetitions; r++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            WorkerPool.Run(threads, c => sink[c] = Loop(bits, iterations));
+            double s = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            best = Math.Max(best, threads * (double)iterations * Accumulators * lanes * 2 / s / 1e9);
+        }
+        return new FmaPeakResult(best, threads, bits, Accumulators);
+    }
+
+    private static float Loop(int bits, long iterations) => bits switch
+    {
+        512 => Loop512(iterations),
+        256 => Loop256(iterations),
+        128 => Loop128(iterations),
+        _ => LoopScalar(iterations),
+    };
+
+    // Each accumulator: x ← x·m + a, which converges to a/(1 − m) without overflow or denormals.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static float Loop512(long n)
+    {
+        var m = Vector512.Create(0.999f); var a = Vector512.Create(1e-3f);
+        Vector512<float> x0 = Vector512.Create(0.1f), x1 = x0 + a, x2 = x1 + a, x3 = x2 + a, x4 = x3 + a, x5 = x4 + a,
+            x6 = x5 + a, x7 = x6 + a, x8 = x7 + a, x9 = x8 + a, x10 = x9 + a, x11 = x10 + a;
+        for (long i = 0; i < n; i++)
+        {
+            x0 = Vector512.FusedMultiplyAdd(x0, m, a); x1 = Vector512.FusedMultiplyAdd(x1, m, a);
+            x2 = Vector512.FusedMultiplyAdd(x2, m, a); x3 = Vector512.FusedMultiplyAdd(x3, m, a);
+            x4 = Vector512.FusedMultiplyAdd(x4, m, a); x5 = Vector512.FusedMultiplyAdd(x5, m, a);
+            x6 = Vector512.FusedMultiplyAdd(x6, m, a); x7 = Vector512.FusedMultiplyAdd(x7, m, a);
+            x8 = Vector512.FusedMultiplyAdd(x8, m, a); x9 = Vector512.FusedMultiplyAdd(x9, m, a);
+            x10 = Vector512.FusedMultiplyAdd(x10, m, a); x11 = Vector512.FusedMultiplyAdd(x11, m, a);
+        }
+        return Vector512.Sum(x0 + x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static float Loop256(long n)
+    {
+        var m = Vector256.Create(0.999f); var a = Vector256.Create(1e-3f);
+        Vector256<float> x0 = Vector256.Create(0.1f), x1 = x0 + a, x2 = x1 + a, x3 = x2 + a, x4 = x3 + a, x5 = x4 + a,
+            x6 = x5 + a, x7 = x6 + a, x8 = x7 + a, x9 = x8 + a, x10 = x9 + a, x11 = x10 + a;
+        for (long i = 0; i < n; i++)
+        {
+            x0 = Vector256.FusedMultiplyAdd(x0, m, a); x1 = Vector256.FusedMultiplyAdd(x1, m, a);
+            x2 = Vector256.FusedMultiplyAdd(x2, m, a); x3 = Vector256.FusedMultiplyAdd(x3, m, a);
+            x4 = Vector256.FusedMultiplyAdd(x4, m, a); x5 = Vector256.FusedMultiplyAdd(x5, m, a);
+            x6 = Vector256.FusedMultiplyAdd(x6, m, a); x7 = Vector256.FusedMultiplyAdd(x7, m, a);
+            x8 = Vector256.FusedMultiplyAdd(x8, m, a); x9 = Vector256.FusedMultiplyAdd(x9, m, a);
+            x10 = Vector256.FusedMultiplyAdd(x10, m, a); x11 = Vector256.FusedMultiplyAdd(x11, m, a);
+        }
+        return Vector256.Sum(x0 + x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static float Loop128(long n)
+    {
+        var m = Vector128.Create(0.999f); var a = Vector128.Create(1e-3f);
+        Vector128<float> x0 = Vector128.Create(0.1f), x1 = x0 + a, x2 = x1 + a, x3 = x2 + a, x4 = x3 + a, x5 = x4 + a,
+            x6 = x5 + a, x7 = x6 + a, x8 = x7 + a, x9 = x8 + a, x10 = x9 + a, x11 = x10 + a;
+        for (long i = 0; i < n; i++)
+        {
+            x0 = Vector128.FusedMultiplyAdd(x0, m, a); x1 = Vector128.FusedMultiplyAdd(x1, m, a);
+            x2 = Vector128.FusedMultiplyAdd(x2, m, a); x3 = Vector128.FusedMultiplyAdd(x3, m, a);
+            x4 = Vector128.FusedMultiplyAdd(x4, m, a); x5 = Vector128.FusedMultiplyAdd(x5, m, a);
+            x6 = Vector128.FusedMultiplyAdd(x6, m, a); x7 = Vector128.FusedMultiplyAdd(x7, m, a);
+            x8 = Vector128.FusedMultiplyAdd(x8, m, a); x9 = Vector128.FusedMultiplyAdd(x9, m, a);
+            x10 = Vector128.FusedMultiplyAdd(x10, m, a); x11 = Vector128.FusedMultiplyAdd(x11, m, a);
+        }
+        return Vector128.Sum(x0 + x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static float LoopScalar(long n)
+    {
+        float x0 = 0.1f, x1 = 0.2f, x2 = 0.3f, x3 = 0.4f, x4 = 0.5f, x5 = 0.6f, x6 = 0.7f, x7 = 0.8f, x8 = 0.9f, x9 = 1.0f, x10 = 1.1f, x11 = 1.2f;
+        for (long i = 0; i < n; i++)
+        {
+            x0 = MathF.FusedMultiplyAdd(x0, 0.999f, 1e-3f); x1 = MathF.FusedMultiplyAdd(x1, 0.999f, 1e-3f);
+            x2 = MathF.FusedMultiplyAdd(x2, 0.999f, 1e-3f); x3 = MathF.FusedMultiplyAdd(x3, 0.999f, 1e-3f);
+            x4 = MathF.FusedMultiplyAdd(x4, 0.999f, 1e-3f); x5 = MathF.FusedMultiplyAdd(x5, 0.999f, 1e-3f);
+            x6 = MathF.FusedMultiplyAdd(x6, 0.999f, 1e-3f); x7 = MathF.FusedMultiplyAdd(x7, 0.999f, 1e-3f);
+            x8 = MathF.FusedMultiplyAdd(x8, 0.999f, 1e-3f); x9 = MathF.FusedMultiplyAdd(x9, 0.999f, 1e-3f);
+            x10 = MathF.FusedMultiplyAdd(x10, 0.999f, 1e-3f); x11 = MathF.FusedMultiplyAdd(x11, 0.999f, 1e-3f);
+        }
+        return x0 + x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11;
+    }
+}

@@ -1,0 +1,53 @@
+using System.Text.Json;
+using MuonInr.Fields;
+using MuonInr.Tests.TestSupport;
+
+namespace MuonInr.Tests.Cli;
+
+/// <summary><c>muoninr bench --suite inr</c> without PyTorch (tests never need Python).</summary>
+[Collection("Gemm provider")]
+public class BenchCliTests
+{
+    [Fact]
+    public void Inr_suite_quick_prints_a_row_per_model_and_optimizer()
+    {
+        var (code, stdout, stderr) = CliRunner.Run(["bench", "--suite", "inr", "--quick", "--torch", "none", "--size", "12x8", "--hidden", "16"]);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("PyTorch skipped (--torch none).", stdout);
+        Assert.Contains("measured FMA peak", stdout);
+        Assert.Contains("GEMM provider:", stdout);
+        var lines = stdout.Split('\n');
+        foreach (var (name, _, _) in Architectures.All)
+            foreach (var opt in new[] { "adam", "muon" })
+                Assert.Single(lines, l => l.StartsWith($"{name,-10} {opt,-5} ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Inr_suite_json_has_the_rows_and_the_peak()
+    {
+        var (code, stdout, stderr) = CliRunner.Run(["bench", "--suite", "inr", "--quick", "--torch", "none", "--size", "8x6", "--hidden", "8",
+            "--models", "siren,wire", "--isa", "vector128", "--json"]);
+        Assert.True(code == 0, stderr);
+        var doc = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal("inr", doc.GetProperty("suite").GetString());
+        Assert.Contains("128", doc.GetProperty("provider").GetString()); // the forced 128-bit managed tile
+        Assert.True(doc.GetProperty("peak_gflops").GetDouble() > 0);
+        var rows = doc.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(["siren/adam", "siren/muon", "wire/adam", "wire/muon"],
+            rows.Select(r => r.GetProperty("model").GetString() + "/" + r.GetProperty("optimizer").GetString()));
+        Assert.All(rows, r => Assert.Equal(JsonValueKind.Null, r.GetProperty("torch_seconds").ValueKind));
+        Assert.All(rows, r => Assert.True(r.GetProperty("gemm_gflop").GetDouble() > 0));
+    }
+
+    [Theory]
+    [InlineData("--suite", "nope")]
+    [InlineData("--isa", "sse9")]
+    [InlineData("--size", "12by8")]
+    [InlineData("--models", "relu-mlp,bogus")]
+    public void Bad_bench_options_are_usage_errors(string option, string value)
+    {
+        var (code, _, stderr) = CliRunner.Run(["bench", "--suite", "inr", "--torch", "none", option, value]);
+        Assert.Equal(2, code);
+        Assert.StartsWith("error:", stderr);
+    }
+}
