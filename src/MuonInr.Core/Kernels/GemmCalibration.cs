@@ -46,10 +46,11 @@ public static class GemmCalibration
     /// <param name="options">Shapes, repetitions, tie tolerance; null for the defaults.</param>
     public static GemmDecision Decide(IGemmProvider managed, IGemmProvider native, GemmCalibrationKey key, GemmDecisionCache? cache, GemmCalibrationOptions? options = null)
     {
-        if (cache?.TryRead(key) is { } cached && FromRecord(cached, managed, native, fromCache: true) is { } hit) return hit;
+        var cached = cache?.TryRead(key);
+        if (cached is not null && FromRecord(cached, managed, native, fromCache: true) is { } hit) return hit;
         var record = Measure(managed, native, key, options);
         if (cache is null) return FromRecord(record, managed, native, fromCache: false)!;
-        if (!cache.TryWrite(record, out var inEffect, out var problem))
+        if (!cache.TryWrite(record, out var inEffect, out var problem, replacing: cached))
             return WithProblem(FromRecord(record, managed, native, fromCache: false)!, problem);
         // Another process stored a decision for this key first: follow it, so processes agree.
         return FromRecord(inEffect, managed, native, fromCache: !ReferenceEquals(inEffect, record))

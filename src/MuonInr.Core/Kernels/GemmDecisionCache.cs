@@ -4,10 +4,12 @@ using System.Text.Json;
 namespace MuonInr.Kernels;
 
 /// <summary>
-/// The per-machine cache of the <see cref="GemmCalibration"/> decision: one small JSON file,
-/// <see cref="FileName"/>, in <see cref="Directory"/>. Reading never throws (a missing, corrupt, truncated or
-/// foreign file reads as "no decision"); writing goes through a temporary file renamed into place, so a
-/// reader never sees half a file.
+/// The per-machine cache of the <see cref="GemmCalibration"/> decisions: one small JSON file,
+/// <see cref="FileName"/>, in <see cref="Directory"/>, holding up to <see cref="MaxRecords"/> decisions, one
+/// per key (most recent first): a sweep's runs (MUONINR_THREADS=1) and an interactive session (all cores)
+/// keep their own decisions instead of overwriting each other's. Reading never throws (a missing, corrupt,
+/// truncated or foreign file reads as "no decision"); writing goes through a temporary file renamed into
+/// place, so a reader never sees half a file.
 /// </summary>
 public sealed class GemmDecisionCache(string directory)
 {
@@ -48,42 +50,64 @@ public sealed class GemmDecisionCache(string directory)
         return home.Length > 0 ? Path.Combine(home, ".cache", "muoninr") : null;
     }
 
-    /// <summary>The cached record when the file exists, parses, has the current format and <paramref name="key"/>; else null.</summary>
-    public GemmCalibrationRecord? TryRead(GemmCalibrationKey key)
+    /// <summary>Decisions kept in the file (the oldest is dropped beyond this).</summary>
+    public const int MaxRecords = 16;
+
+    /// <summary>Format of the file (a list of records); a file holding one bare record (format 1) is still read.</summary>
+    public const int FileFormat = 2;
+
+    private sealed record CacheFile(int Format, List<GemmCalibrationRecord> Records);
+
+    /// <summary>The cached decision for <paramref name="key"/>, or null (no file, no such key, unreadable file).</summary>
+    public GemmCalibrationRecord? TryRead(GemmCalibrationKey key) => ReadAll().FirstOrDefault(r => key.Equals(r.Key));
+
+    // Every valid record of the file, most recent first; an unreadable file reads as empty.
+    private List<GemmCalibrationRecord> ReadAll()
     {
         try
         {
-            if (!File.Exists(FilePath)) return null;
-            var record = JsonSerializer.Deserialize<GemmCalibrationRecord>(File.ReadAllText(FilePath), Json);
-            return record is { Format: GemmCalibrationRecord.CurrentFormat, Chosen: not null, Summary: not null, Timings: not null }
-                && key.Equals(record.Key) ? record : null;
+            if (!File.Exists(FilePath)) return [];
+            string text = File.ReadAllText(FilePath);
+            using var doc = JsonDocument.Parse(text);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) return [];
+            List<GemmCalibrationRecord?> records = doc.RootElement.TryGetProperty("Records", out _)
+                ? JsonSerializer.Deserialize<CacheFile>(text, Json) is { Format: FileFormat, Records: { } list } ? [.. list] : []
+                : [JsonSerializer.Deserialize<GemmCalibrationRecord>(text, Json)];
+            return records.Where(r => r is { Format: GemmCalibrationRecord.CurrentFormat, Key: not null, Chosen: not null, Summary: not null, Timings: not null })
+                          .Select(r => r!).ToList();
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
-            return null; // corrupt, truncated or unreadable: measure again and overwrite
+            return []; // corrupt, truncated or unreadable: measure again and overwrite
         }
     }
 
     /// <summary>
-    /// Stores <paramref name="record"/> and returns the record now in effect: normally
-    /// <paramref name="record"/>, but when another process stored a valid record for the same key while this
-    /// one was measuring, that one (first writer wins, so concurrent processes on one machine agree).
-    /// Returns false with the reason when the file cannot be written (read-only home, full disk); never throws.
+    /// Adds <paramref name="record"/> (replacing an older decision for the same key; keeping at most
+    /// <see cref="MaxRecords"/>). When another process stored a decision for this key meanwhile, that one
+    /// stays and is returned in <paramref name="inEffect"/>, so concurrent processes agree — unless it is
+    /// <paramref name="replacing"/>, the cached decision the caller found unusable (it names a provider that
+    /// no longer exists), which is overwritten. False with a one-line <paramref name="problem"/> when the
+    /// folder cannot be written (the decision still applies).
     /// </summary>
-    public bool TryWrite(GemmCalibrationRecord record, out GemmCalibrationRecord inEffect, out string? problem)
+    public bool TryWrite(GemmCalibrationRecord record, out GemmCalibrationRecord inEffect, out string? problem, GemmCalibrationRecord? replacing = null)
     {
         inEffect = record;
         string temp = Path.Combine(Directory, $".{FileName}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
             System.IO.Directory.CreateDirectory(Directory);
-            File.WriteAllText(temp, JsonSerializer.Serialize(record, Json));
-            if (TryRead(record.Key) is { } other)
+            var existing = ReadAll();
+            if (existing.FirstOrDefault(r => record.Key.Equals(r.Key)) is { } other
+                && !(replacing is not null && other.MeasuredAt == replacing.MeasuredAt && other.Chosen == replacing.Chosen))
             {
-                File.Delete(temp);
                 inEffect = other;
+                problem = null;
+                return true;
             }
-            else File.Move(temp, FilePath, overwrite: true);
+            var file = new CacheFile(FileFormat, [record, .. existing.Where(r => !record.Key.Equals(r.Key)).Take(MaxRecords - 1)]);
+            File.WriteAllText(temp, JsonSerializer.Serialize(file, Json));
+            File.Move(temp, FilePath, overwrite: true);
             problem = null;
             return true;
         }

@@ -127,18 +127,30 @@ public sealed class GemmCalibrationTests : IDisposable
     }
 
     [Fact]
-    public void A_different_key_measures_again_and_overwrites_the_cache()
+    public void A_different_key_measures_again_and_both_decisions_stay_cached()
     {
+        // A sweep's runs (MUONINR_THREADS=1) and an interactive session alternate on one machine: each key
+        // keeps its own decision instead of overwriting the other's (which made every run measure again).
         var cache = new GemmDecisionCache(_dir);
         GemmCalibration.Decide(Managed(100), Native(50), Key, cache, Options);
-        var newKey = Key with { NativeVersion = "fake 2.0" };
+        var newKey = Key with { Threads = "MUONINR_THREADS=1" };
         var (m, n) = (Managed(50), Native(100));
         var d = GemmCalibration.Decide(m, n, newKey, cache, Options);
         Assert.False(d.FromCache);
         Assert.Same(m, d.Provider);
         Assert.True(m.Calls > 0 && n.Calls > 0);
-        Assert.Null(cache.TryRead(Key));
+        Assert.Equal("fake-native", cache.TryRead(Key)!.Chosen);
         Assert.Equal("fake-managed", cache.TryRead(newKey)!.Chosen);
+        var (m2, n2) = (Managed(1), Native(1));
+        Assert.True(GemmCalibration.Decide(m2, n2, Key, cache, Options).FromCache);
+        Assert.Equal(0, m2.Calls + n2.Calls);
+
+        // At most MaxRecords decisions: the oldest go first.
+        for (int i = 0; i < GemmDecisionCache.MaxRecords; i++)
+            GemmCalibration.Decide(Managed(100), Native(50), Key with { AssemblyVersion = $"v{i}" }, cache, Options);
+        Assert.Null(cache.TryRead(Key));
+        Assert.NotNull(cache.TryRead(Key with { AssemblyVersion = "v0" }));
+        Assert.NotNull(cache.TryRead(Key with { AssemblyVersion = $"v{GemmDecisionCache.MaxRecords - 1}" }));
 
         foreach (var changed in new[] { Key with { CpuModel = "Other CPU" }, Key with { LogicalCores = 4 }, Key with { Managed = "managed-avx512" },
                      Key with { Native = "mkl (libmkl_rt.so)" }, Key with { AssemblyVersion = "0.2.0.0" }, Key with { Threads = "MUONINR_THREADS=1" } })
@@ -174,6 +186,16 @@ public sealed class GemmCalibrationTests : IDisposable
     }
 
     [Fact]
+    public void A_cache_file_of_the_first_format_one_bare_record_is_still_read()
+    {
+        var cache = new GemmDecisionCache(Path.Combine(_dir, "fresh"));
+        var record = GemmCalibration.Measure(Managed(100), Native(50), Key, Options);
+        Directory.CreateDirectory(cache.Directory);
+        File.WriteAllText(cache.FilePath, System.Text.Json.JsonSerializer.Serialize(record));
+        Assert.Equal("fake-native", cache.TryRead(Key)!.Chosen);
+    }
+
+    [Fact]
     public void A_cache_naming_an_unknown_provider_is_measured_again()
     {
         var cache = new GemmDecisionCache(_dir);
@@ -182,6 +204,9 @@ public sealed class GemmCalibrationTests : IDisposable
         var d = GemmCalibration.Decide(m, n, Key, cache, Options);
         Assert.False(d.FromCache);
         Assert.Same(m, d.Provider);
+        Assert.Equal("fake-managed", cache.TryRead(Key)!.Chosen);   // the stale decision was replaced, not kept
+        var again = GemmCalibration.Decide(new FakeGemm("fake-managed", _clock, 50, false), new FakeGemm("renamed-native", _clock, 100, false), Key, cache, Options);
+        Assert.True(again.FromCache);
     }
 
     [Fact]
