@@ -136,6 +136,8 @@ public class FastTrigTests
     [MemberData(nameof(Widths))]
     public void Every_width_gives_the_scalar_bits(Width w)
     {
+        // without hardware FMA the scalar functions are MathF's, and the dispatch never runs a vector width
+        if (!FastTrig.IsAccelerated && w != Width.Scalar) return;
         var special = new[] { 0f, -0f, float.NaN, float.PositiveInfinity, float.NegativeInfinity, FastTrig.MaxArgument, -FastTrig.MaxArgument,
             MathF.BitIncrement(FastTrig.MaxArgument), -1e5f, 1e30f, float.MaxValue, float.Epsilon, -float.Epsilon };
         foreach (var (name, x0) in TrigSets().Append(("special", special)))
@@ -173,6 +175,7 @@ public class FastTrigTests
     [MemberData(nameof(Widths))]
     public void Every_length_0_to_70_fills_its_tail(Width w)
     {
+        if (!FastTrig.IsAccelerated && w != Width.Scalar) return;
         for (int n = 0; n <= 70; n++)
         {
             var x = Uniform((ulong)n + 3, n, -50f, 50f);
