@@ -246,6 +246,13 @@ public static unsafe class FastTrig
     /// <summary>sin(x) lanewise; lanes outside ±<see cref="MaxArgument"/> (and NaN, ±Inf) take <see cref="MathF.Sin"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector512<float> Sin(Vector512<float> x)
+        => Vector512.LessThanOrEqualAll(Vector512.Abs(x), Vector512.Create(MaxArgument)) ? SinCore(x) : SinSlow(x);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector512<float> SinSlow(Vector512<float> x) => Patch(x, SinCore(x), &MathF.Sin);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> SinCore(Vector512<float> x)
     {
         var ax = Vector512.Abs(x);
         var jp = Vector512.FusedMultiplyAdd(ax, Vector512.Create(TwoOverPi), Vector512.Create(RoundMagic));
@@ -256,13 +263,19 @@ public static unsafe class FastTrig
         var swap = Vector512.Equals(q & Vector512.Create(1u), Vector512.Create(1u)).AsSingle();
         var sign = ((q << 30) ^ x.AsUInt32()) & Vector512.Create(SignBit);
         var y = (Vector512.ConditionalSelect(swap, c, s).AsUInt32() ^ sign).AsSingle();
-        if (!Vector512.LessThanOrEqualAll(ax, Vector512.Create(MaxArgument))) y = Patch(x, y, &MathF.Sin);
         return y;
     }
 
     /// <summary>cos(x) lanewise; lanes outside ±<see cref="MaxArgument"/> (and NaN, ±Inf) take <see cref="MathF.Cos"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector512<float> Cos(Vector512<float> x)
+        => Vector512.LessThanOrEqualAll(Vector512.Abs(x), Vector512.Create(MaxArgument)) ? CosCore(x) : CosSlow(x);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector512<float> CosSlow(Vector512<float> x) => Patch(x, CosCore(x), &MathF.Cos);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> CosCore(Vector512<float> x)
     {
         var ax = Vector512.Abs(x);
         var jp = Vector512.FusedMultiplyAdd(ax, Vector512.Create(TwoOverPi), Vector512.Create(RoundMagic));
@@ -273,13 +286,27 @@ public static unsafe class FastTrig
         var swap = Vector512.Equals(q & Vector512.Create(1u), Vector512.Create(1u)).AsSingle();
         var sign = (q << 30) & Vector512.Create(SignBit);
         var y = (Vector512.ConditionalSelect(swap, c, s).AsUInt32() ^ sign).AsSingle();
-        if (!Vector512.LessThanOrEqualAll(ax, Vector512.Create(MaxArgument))) y = Patch(x, y, &MathF.Cos);
         return y;
     }
 
     /// <summary>sin(x) and cos(x) lanewise from one range reduction; out-of-range lanes as in <see cref="Sin(Vector512{float})"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void SinCos(Vector512<float> x, out Vector512<float> sin, out Vector512<float> cos)
+    {
+        if (Vector512.LessThanOrEqualAll(Vector512.Abs(x), Vector512.Create(MaxArgument))) SinCosCore(x, out sin, out cos);
+        else SinCosSlow(x, out sin, out cos);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void SinCosSlow(Vector512<float> x, out Vector512<float> sin, out Vector512<float> cos)
+    {
+        SinCosCore(x, out var s, out var c);
+        sin = Patch(x, s, &MathF.Sin);
+        cos = Patch(x, c, &MathF.Cos);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SinCosCore(Vector512<float> x, out Vector512<float> sin, out Vector512<float> cos)
     {
         var ax = Vector512.Abs(x);
         var jp = Vector512.FusedMultiplyAdd(ax, Vector512.Create(TwoOverPi), Vector512.Create(RoundMagic));
@@ -292,16 +319,17 @@ public static unsafe class FastTrig
         var signCos = ((q + Vector512.Create(1u)) << 30) & Vector512.Create(SignBit);
         sin = (Vector512.ConditionalSelect(swap, c, s).AsUInt32() ^ signSin).AsSingle();
         cos = (Vector512.ConditionalSelect(swap, s, c).AsUInt32() ^ signCos).AsSingle();
-        if (!Vector512.LessThanOrEqualAll(ax, Vector512.Create(MaxArgument)))
-        {
-            sin = Patch(x, sin, &MathF.Sin);
-            cos = Patch(x, cos, &MathF.Cos);
-        }
     }
 
     /// <summary>exp(x) lanewise: below −104 gives 0, above 89 gives +∞ (as <see cref="MathF.Exp"/>); NaN lanes take <see cref="MathF.Exp"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector512<float> Exp(Vector512<float> x)
+    internal static Vector512<float> Exp(Vector512<float> x) => Vector512.EqualsAll(x, x) ? ExpCore(x) : ExpSlow(x);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector512<float> ExpSlow(Vector512<float> x) => Patch(x, ExpCore(x), &MathF.Exp);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> ExpCore(Vector512<float> x)
     {
         var xc = Vector512.MinNative(Vector512.MaxNative(x, Vector512.Create(ExpMin)), Vector512.Create(ExpMax));
         var kp = Vector512.FusedMultiplyAdd(xc, Vector512.Create(Log2E), Vector512.Create(RoundMagic));
@@ -325,9 +353,7 @@ public static unsafe class FastTrig
         // so no arithmetic produces a subnormal (a slow microcode assist on x86)
         var ks = Vector512.Min(ki, Vector512.Create(-126));
         var m = Vector512.ConvertToInt32Native(Vector512.Round(e * ((ks + Vector512.Create(149 + 127)) << 23).AsSingle()));
-        y = Vector512.ConditionalSelect(Vector512.LessThan(ki, Vector512.Create(-125)).AsSingle(), m.AsSingle(), y);
-        if (!Vector512.EqualsAll(x, x)) y = Patch(x, y, &MathF.Exp);
-        return y;
+        return Vector512.ConditionalSelect(Vector512.LessThan(ki, Vector512.Create(-125)).AsSingle(), m.AsSingle(), y);
     }
 
     // r = |x| − j·π/2 in three FMA steps (the first is exact), z = r².
@@ -376,6 +402,13 @@ public static unsafe class FastTrig
     /// <summary>sin(x) lanewise; lanes outside ±<see cref="MaxArgument"/> (and NaN, ±Inf) take <see cref="MathF.Sin"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector256<float> Sin(Vector256<float> x)
+        => Vector256.LessThanOrEqualAll(Vector256.Abs(x), Vector256.Create(MaxArgument)) ? SinCore(x) : SinSlow(x);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector256<float> SinSlow(Vector256<float> x) => Patch(x, SinCore(x), &MathF.Sin);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> SinCore(Vector256<float> x)
     {
         var ax = Vector256.Abs(x);
         var jp = Vector256.FusedMultiplyAdd(ax, Vector256.Create(TwoOverPi), Vector256.Create(RoundMagic));
@@ -386,13 +419,19 @@ public static unsafe class FastTrig
         var swap = Vector256.Equals(q & Vector256.Create(1u), Vector256.Create(1u)).AsSingle();
         var sign = ((q << 30) ^ x.AsUInt32()) & Vector256.Create(SignBit);
         var y = (Vector256.ConditionalSelect(swap, c, s).AsUInt32() ^ sign).AsSingle();
-        if (!Vector256.LessThanOrEqualAll(ax, Vector256.Create(MaxArgument))) y = Patch(x, y, &MathF.Sin);
         return y;
     }
 
     /// <summary>cos(x) lanewise; lanes outside ±<see cref="MaxArgument"/> (and NaN, ±Inf) take <see cref="MathF.Cos"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector256<float> Cos(Vector256<float> x)
+        => Vector256.LessThanOrEqualAll(Vector256.Abs(x), Vector256.Create(MaxArgument)) ? CosCore(x) : CosSlow(x);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector256<float> CosSlow(Vector256<float> x) => Patch(x, CosCore(x), &MathF.Cos);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> CosCore(Vector256<float> x)
     {
         var ax = Vector256.Abs(x);
         var jp = Vector256.FusedMultiplyAdd(ax, Vector256.Create(TwoOverPi), Vector256.Create(RoundMagic));
@@ -403,13 +442,27 @@ public static unsafe class FastTrig
         var swap = Vector256.Equals(q & Vector256.Create(1u), Vector256.Create(1u)).AsSingle();
         var sign = (q << 30) & Vector256.Create(SignBit);
         var y = (Vector256.ConditionalSelect(swap, c, s).AsUInt32() ^ sign).AsSingle();
-        if (!Vector256.LessThanOrEqualAll(ax, Vector256.Create(MaxArgument))) y = Patch(x, y, &MathF.Cos);
         return y;
     }
 
     /// <summary>sin(x) and cos(x) lanewise from one range reduction; out-of-range lanes as in <see cref="Sin(Vector256{float})"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void SinCos(Vector256<float> x, out Vector256<float> sin, out Vector256<float> cos)
+    {
+        if (Vector256.LessThanOrEqualAll(Vector256.Abs(x), Vector256.Create(MaxArgument))) SinCosCore(x, out sin, out cos);
+        else SinCosSlow(x, out sin, out cos);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void SinCosSlow(Vector256<float> x, out Vector256<float> sin, out Vector256<float> cos)
+    {
+        SinCosCore(x, out var s, out var c);
+        sin = Patch(x, s, &MathF.Sin);
+        cos = Patch(x, c, &MathF.Cos);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SinCosCore(Vector256<float> x, out Vector256<float> sin, out Vector256<float> cos)
     {
         var ax = Vector256.Abs(x);
         var jp = Vector256.FusedMultiplyAdd(ax, Vector256.Create(TwoOverPi), Vector256.Create(RoundMagic));
@@ -422,16 +475,17 @@ public static unsafe class FastTrig
         var signCos = ((q + Vector256.Create(1u)) << 30) & Vector256.Create(SignBit);
         sin = (Vector256.ConditionalSelect(swap, c, s).AsUInt32() ^ signSin).AsSingle();
         cos = (Vector256.ConditionalSelect(swap, s, c).AsUInt32() ^ signCos).AsSingle();
-        if (!Vector256.LessThanOrEqualAll(ax, Vector256.Create(MaxArgument)))
-        {
-            sin = Patch(x, sin, &MathF.Sin);
-            cos = Patch(x, cos, &MathF.Cos);
-        }
     }
 
     /// <summary>exp(x) lanewise: below −104 gives 0, above 89 gives +∞ (as <see cref="MathF.Exp"/>); NaN lanes take <see cref="MathF.Exp"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector256<float> Exp(Vector256<float> x)
+    internal static Vector256<float> Exp(Vector256<float> x) => Vector256.EqualsAll(x, x) ? ExpCore(x) : ExpSlow(x);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector256<float> ExpSlow(Vector256<float> x) => Patch(x, ExpCore(x), &MathF.Exp);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> ExpCore(Vector256<float> x)
     {
         var xc = Vector256.MinNative(Vector256.MaxNative(x, Vector256.Create(ExpMin)), Vector256.Create(ExpMax));
         var kp = Vector256.FusedMultiplyAdd(xc, Vector256.Create(Log2E), Vector256.Create(RoundMagic));
@@ -455,9 +509,7 @@ public static unsafe class FastTrig
         // so no arithmetic produces a subnormal (a slow microcode assist on x86)
         var ks = Vector256.Min(ki, Vector256.Create(-126));
         var m = Vector256.ConvertToInt32Native(Vector256.Round(e * ((ks + Vector256.Create(149 + 127)) << 23).AsSingle()));
-        y = Vector256.ConditionalSelect(Vector256.LessThan(ki, Vector256.Create(-125)).AsSingle(), m.AsSingle(), y);
-        if (!Vector256.EqualsAll(x, x)) y = Patch(x, y, &MathF.Exp);
-        return y;
+        return Vector256.ConditionalSelect(Vector256.LessThan(ki, Vector256.Create(-125)).AsSingle(), m.AsSingle(), y);
     }
 
     // r = |x| − j·π/2 in three FMA steps (the first is exact), z = r².
@@ -506,6 +558,13 @@ public static unsafe class FastTrig
     /// <summary>sin(x) lanewise; lanes outside ±<see cref="MaxArgument"/> (and NaN, ±Inf) take <see cref="MathF.Sin"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector128<float> Sin(Vector128<float> x)
+        => Vector128.LessThanOrEqualAll(Vector128.Abs(x), Vector128.Create(MaxArgument)) ? SinCore(x) : SinSlow(x);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector128<float> SinSlow(Vector128<float> x) => Patch(x, SinCore(x), &MathF.Sin);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> SinCore(Vector128<float> x)
     {
         var ax = Vector128.Abs(x);
         var jp = Vector128.FusedMultiplyAdd(ax, Vector128.Create(TwoOverPi), Vector128.Create(RoundMagic));
@@ -516,13 +575,19 @@ public static unsafe class FastTrig
         var swap = Vector128.Equals(q & Vector128.Create(1u), Vector128.Create(1u)).AsSingle();
         var sign = ((q << 30) ^ x.AsUInt32()) & Vector128.Create(SignBit);
         var y = (Vector128.ConditionalSelect(swap, c, s).AsUInt32() ^ sign).AsSingle();
-        if (!Vector128.LessThanOrEqualAll(ax, Vector128.Create(MaxArgument))) y = Patch(x, y, &MathF.Sin);
         return y;
     }
 
     /// <summary>cos(x) lanewise; lanes outside ±<see cref="MaxArgument"/> (and NaN, ±Inf) take <see cref="MathF.Cos"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector128<float> Cos(Vector128<float> x)
+        => Vector128.LessThanOrEqualAll(Vector128.Abs(x), Vector128.Create(MaxArgument)) ? CosCore(x) : CosSlow(x);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector128<float> CosSlow(Vector128<float> x) => Patch(x, CosCore(x), &MathF.Cos);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> CosCore(Vector128<float> x)
     {
         var ax = Vector128.Abs(x);
         var jp = Vector128.FusedMultiplyAdd(ax, Vector128.Create(TwoOverPi), Vector128.Create(RoundMagic));
@@ -533,13 +598,27 @@ public static unsafe class FastTrig
         var swap = Vector128.Equals(q & Vector128.Create(1u), Vector128.Create(1u)).AsSingle();
         var sign = (q << 30) & Vector128.Create(SignBit);
         var y = (Vector128.ConditionalSelect(swap, c, s).AsUInt32() ^ sign).AsSingle();
-        if (!Vector128.LessThanOrEqualAll(ax, Vector128.Create(MaxArgument))) y = Patch(x, y, &MathF.Cos);
         return y;
     }
 
     /// <summary>sin(x) and cos(x) lanewise from one range reduction; out-of-range lanes as in <see cref="Sin(Vector128{float})"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void SinCos(Vector128<float> x, out Vector128<float> sin, out Vector128<float> cos)
+    {
+        if (Vector128.LessThanOrEqualAll(Vector128.Abs(x), Vector128.Create(MaxArgument))) SinCosCore(x, out sin, out cos);
+        else SinCosSlow(x, out sin, out cos);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void SinCosSlow(Vector128<float> x, out Vector128<float> sin, out Vector128<float> cos)
+    {
+        SinCosCore(x, out var s, out var c);
+        sin = Patch(x, s, &MathF.Sin);
+        cos = Patch(x, c, &MathF.Cos);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SinCosCore(Vector128<float> x, out Vector128<float> sin, out Vector128<float> cos)
     {
         var ax = Vector128.Abs(x);
         var jp = Vector128.FusedMultiplyAdd(ax, Vector128.Create(TwoOverPi), Vector128.Create(RoundMagic));
@@ -552,16 +631,17 @@ public static unsafe class FastTrig
         var signCos = ((q + Vector128.Create(1u)) << 30) & Vector128.Create(SignBit);
         sin = (Vector128.ConditionalSelect(swap, c, s).AsUInt32() ^ signSin).AsSingle();
         cos = (Vector128.ConditionalSelect(swap, s, c).AsUInt32() ^ signCos).AsSingle();
-        if (!Vector128.LessThanOrEqualAll(ax, Vector128.Create(MaxArgument)))
-        {
-            sin = Patch(x, sin, &MathF.Sin);
-            cos = Patch(x, cos, &MathF.Cos);
-        }
     }
 
     /// <summary>exp(x) lanewise: below −104 gives 0, above 89 gives +∞ (as <see cref="MathF.Exp"/>); NaN lanes take <see cref="MathF.Exp"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector128<float> Exp(Vector128<float> x)
+    internal static Vector128<float> Exp(Vector128<float> x) => Vector128.EqualsAll(x, x) ? ExpCore(x) : ExpSlow(x);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector128<float> ExpSlow(Vector128<float> x) => Patch(x, ExpCore(x), &MathF.Exp);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> ExpCore(Vector128<float> x)
     {
         var xc = Vector128.MinNative(Vector128.MaxNative(x, Vector128.Create(ExpMin)), Vector128.Create(ExpMax));
         var kp = Vector128.FusedMultiplyAdd(xc, Vector128.Create(Log2E), Vector128.Create(RoundMagic));
@@ -585,9 +665,7 @@ public static unsafe class FastTrig
         // so no arithmetic produces a subnormal (a slow microcode assist on x86)
         var ks = Vector128.Min(ki, Vector128.Create(-126));
         var m = Vector128.ConvertToInt32Native(Vector128.Round(e * ((ks + Vector128.Create(149 + 127)) << 23).AsSingle()));
-        y = Vector128.ConditionalSelect(Vector128.LessThan(ki, Vector128.Create(-125)).AsSingle(), m.AsSingle(), y);
-        if (!Vector128.EqualsAll(x, x)) y = Patch(x, y, &MathF.Exp);
-        return y;
+        return Vector128.ConditionalSelect(Vector128.LessThan(ki, Vector128.Create(-125)).AsSingle(), m.AsSingle(), y);
     }
 
     // r = |x| − j·π/2 in three FMA steps (the first is exact), z = r².
