@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Runtime.Intrinsics;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using MuonInr.Kernels;
 using MuonInr.Tensors;
+using System.Numerics.Tensors;
 
 namespace MuonInr.Bench;
 
@@ -12,6 +14,8 @@ namespace MuonInr.Bench;
 /// (<see cref="InrActivationKernels"/>) against the earlier TensorPrimitives passes
 /// (<see cref="TensorPrimitivesActivationKernels"/>), at 1 and 2 threads.
 /// </summary>
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory, BenchmarkLogicalGroupRule.ByParams)]
+[CategoriesColumn]
 public class ActivationBenchmarks
 {
     private ActivationData _d = null!;
@@ -26,16 +30,16 @@ public class ActivationBenchmarks
         _d = new ActivationData();
     }
 
-    [Benchmark(Baseline = true)] public void SineForwardTP() => _d.Old("SineForward");
-    [Benchmark] public void SineForwardFast() => _d.New("SineForward");
-    [Benchmark] public void SineBackwardTP() => _d.Old("SineBackward");
-    [Benchmark] public void SineBackwardFast() => _d.New("SineBackward");
-    [Benchmark] public void FinerForwardTP() => _d.Old("FinerForward");
-    [Benchmark] public void FinerForwardFast() => _d.New("FinerForward");
-    [Benchmark] public void FinerBackwardTP() => _d.Old("FinerBackward");
-    [Benchmark] public void FinerBackwardFast() => _d.New("FinerBackward");
-    [Benchmark] public void ComplexGaborForwardTP() => _d.Old("ComplexGaborForward");
-    [Benchmark] public void ComplexGaborForwardFast() => _d.New("ComplexGaborForward");
+    [Benchmark(Baseline = true), BenchmarkCategory("SineForward")] public void SineForwardTP() => _d.Old("SineForward");
+    [Benchmark, BenchmarkCategory("SineForward")] public void SineForwardFast() => _d.New("SineForward");
+    [Benchmark(Baseline = true), BenchmarkCategory("SineBackward")] public void SineBackwardTP() => _d.Old("SineBackward");
+    [Benchmark, BenchmarkCategory("SineBackward")] public void SineBackwardFast() => _d.New("SineBackward");
+    [Benchmark(Baseline = true), BenchmarkCategory("FinerForward")] public void FinerForwardTP() => _d.Old("FinerForward");
+    [Benchmark, BenchmarkCategory("FinerForward")] public void FinerForwardFast() => _d.New("FinerForward");
+    [Benchmark(Baseline = true), BenchmarkCategory("FinerBackward")] public void FinerBackwardTP() => _d.Old("FinerBackward");
+    [Benchmark, BenchmarkCategory("FinerBackward")] public void FinerBackwardFast() => _d.New("FinerBackward");
+    [Benchmark(Baseline = true), BenchmarkCategory("ComplexGaborForward")] public void ComplexGaborForwardTP() => _d.Old("ComplexGaborForward");
+    [Benchmark, BenchmarkCategory("ComplexGaborForward")] public void ComplexGaborForwardFast() => _d.New("ComplexGaborForward");
 }
 
 /// <summary>Operands of one layer and the old/new calls of each kernel by name.</summary>
@@ -64,6 +68,9 @@ internal sealed class ActivationData
         _zy = new float[zn]; _zgy = new float[zn]; rng.FillUniform(_zgy, -1f, 1f); _zgx = new float[zn];
         InrActivationKernels.ComplexGaborForward(_z, _zy, Rows, ComplexFeatures, Omega, Sigma, realInput: false);
     }
+
+    /// <summary>y = ω x with TensorPrimitives: one read and one write, the floor of a forward kernel.</summary>
+    public void MemoryFloor() => TensorPrimitives.Multiply(_x, Omega, _gx);
 
     public void Old(string kernel)
     {
@@ -119,6 +126,9 @@ internal static class ActivationRatios
             WorkerPool.Degree = threads;
             Console.WriteLine($"threads = {threads}");
             Console.WriteLine($"  {"kernel",-22} {"old ms",9} {"new ms",9} {"new/old",8}");
+            var floor = new double[reps];
+            for (int r = 0; r < reps; r++) floor[r] = Time(d.MemoryFloor);
+            Console.WriteLine($"  {"(x*w -> y, TP.Multiply)",-22} {Median(floor),9:F2}   one read + one write: the memory floor of a forward kernel");
             foreach (string k in ActivationData.Kernels)
             {
                 d.Old(k); d.New(k); d.Old(k); d.New(k);   // warm up (JIT tiers, page faults)
