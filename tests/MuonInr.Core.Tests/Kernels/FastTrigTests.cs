@@ -9,14 +9,16 @@ namespace MuonInr.Core.Tests.Kernels;
 /// run on wider hardware too) and the scalar functions. Every width must give the scalar mirror's bits,
 /// so the error bounds, checked on the scalar results, hold for all of them.
 /// Bounds (measured: 7.1e-8 and 1.52 ulp for sin/cos, 0.99 ulp for exp): sin and cos within 1e-7
-/// absolute of Math.Sin/Cos and within 2 ulp of the rounded double result wherever it is not zero
+/// absolute of Math.Sin/Cos and within 1.75 ulp of the rounded double result wherever it is not zero
 /// (the reduction keeps near-zero results next to multiples of π relatively accurate too); exp within
-/// 2 ulp over [−87, 88] and one subnormal ulp below.
+/// 1.25 ulp over [−87, 88] and one subnormal ulp below. Tight enough that S2, C2 or E2 off by 1e-3
+/// relative (or P2 of the π/2 split truncated) fails them.
 /// </summary>
 public class FastTrigTests
 {
     private const double AbsBound = 1e-7;
-    private const double UlpBound = 2.0;
+    private const double UlpBound = 1.75;
+    private const double ExpUlpBound = 1.25;
 
     public enum Width { W512, W256, W128, Scalar }
 
@@ -236,7 +238,7 @@ public class FastTrigTests
     }
 
     [Fact]
-    public void Exp_is_within_two_ulp_and_one_subnormal_ulp()
+    public void Exp_is_within_the_ulp_bound_and_one_subnormal_ulp()
     {
         var x = Uniform(11, 1_000_000, -87f, 88f).Concat(Sweep(100_001, -1, 1)).ToArray();
         double maxUlp = 0;
@@ -245,13 +247,13 @@ public class FastTrigTests
             double want = Math.Exp(v);
             double u = Math.Abs(FastTrig.Exp(v) - want) / Ulp(want);
             maxUlp = Math.Max(maxUlp, u);
-            if (!(u <= UlpBound)) Assert.Fail($"exp({v:R}) = {FastTrig.Exp(v):R}, want {want:R} ({u:F2} ulp)");
+            if (!(u <= ExpUlpBound)) Assert.Fail($"exp({v:R}) = {FastTrig.Exp(v):R}, want {want:R} ({u:F2} ulp)");
         }
         foreach (float v in Uniform(12, 100_000, -104f, -87f))
         {
             double err = Math.Abs(FastTrig.Exp(v) - Math.Exp(v));
             if (!(err <= float.Epsilon)) Assert.Fail($"exp({v:R}) = {FastTrig.Exp(v):R}, want {Math.Exp(v):R}");
         }
-        Assert.True(maxUlp <= UlpBound);
+        Assert.True(maxUlp <= ExpUlpBound);
     }
 }
