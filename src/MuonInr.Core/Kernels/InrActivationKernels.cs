@@ -5,41 +5,53 @@ namespace MuonInr.Kernels;
 
 /// <summary>
 /// Forward and backward kernels of the INR activations (SIREN sine, Gaussian, FINER, real and complex
-/// Gabor wavelets). Elementwise work runs over cache-sized blocks (<see cref="BlockSize"/> floats) in
-/// fixed row chunks: every pass after the first reads a block that is still in L1, so each kernel costs
-/// about one read and one write of its operands however many vectorized passes it makes.
+/// Gabor wavelets). Each kernel is one fused pass: the argument (ω x, FINER's ω(|x| + 1) x, the Gaussian
+/// envelope), the transcendental (<see cref="FastTrig"/>'s sin, cos, sincos, exp) and the products of the
+/// derivative are computed in registers per vector, so a kernel reads its operands and writes its result
+/// once. Element ranges are split across threads in whole blocks of <see cref="BlockSize"/> floats (rows for
+/// the complex Gabor), so the vector/tail split and hence every bit of the result is independent of the
+/// thread count.
 /// </summary>
 /// <remarks>
 /// Backward kernels write (<c>accumulate</c> false) or add (true) into the input-gradient span; the
 /// transcendental factors the derivatives need (cos, exp) are recomputed from the saved input rather
-/// than kept from the forward pass, so training memory stays at one tensor per activation.
-/// <see cref="TensorPrimitives"/> supplies vectorized Sin, Cos and Exp (its SinCos is scalar, so it is
-/// not used).
+/// than kept from the forward pass, so training memory stays at one tensor per activation. Products are
+/// evaluated in the order (and without the fusing) of the earlier TensorPrimitives passes.
 /// </remarks>
 public static class InrActivationKernels
 {
-    /// <summary>Elements per inner block (16 KiB of float: a few of them stay in L1).</summary>
+    /// <summary>Elements per block: the unit in which element ranges are split across threads.</summary>
     public const int BlockSize = 1024;
 
-    private delegate void BlockBody(int start, int count, Span<float> t1, Span<float> t2);
+    // One fused elementwise kernel: element i as one vector of TVec (i .. i + Count) or as a scalar.
+    private interface IElementwise
+    {
+        void Vector<TVec>(int i) where TVec : struct, ISimdFloat<TVec>;
+        void Scalar(int i);
+    }
 
-    // Runs body over [0, length) in blocks of BlockSize, chunked deterministically across threads; each
-    // chunk gets two scratch blocks on its own stack.
-    private static void ForBlocks(int length, BlockBody body)
+    // Runs kernel over [0, length), in whole blocks of BlockSize chunked deterministically across threads.
+    private static void ForBlocks<TKernel>(int length, TKernel kernel) where TKernel : struct, IElementwise
     {
         if (length == 0) return;
         int blocks = (length + BlockSize - 1) / BlockSize;
-        RowParallel.For(blocks, BlockSize, (_, s, e) =>
-        {
-            Span<float> t1 = stackalloc float[BlockSize];
-            Span<float> t2 = stackalloc float[BlockSize];
-            for (int b = s; b < e; b++)
-            {
-                int start = b * BlockSize;
-                int count = Math.Min(BlockSize, length - start);
-                body(start, count, t1[..count], t2[..count]);
-            }
-        });
+        RowParallel.For(blocks, BlockSize, (_, s, e) => Run(kernel, s * BlockSize, Math.Min(e * BlockSize, length)));
+    }
+
+    // Runs kernel over [start, end) in the widest supported vector, then a scalar tail (bit-identical lanes).
+    private static void Run<TKernel>(TKernel kernel, int start, int end) where TKernel : struct, IElementwise
+    {
+        if (Simd512.IsSupported) Run<TKernel, Simd512>(ref kernel, start, end);
+        else if (Simd256.IsSupported) Run<TKernel, Simd256>(ref kernel, start, end);
+        else if (Simd128.IsSupported) Run<TKernel, Simd128>(ref kernel, start, end);
+        else Run<TKernel, NoSimd>(ref kernel, start, end);
+    }
+
+    private static void Run<TKernel, TVec>(ref TKernel kernel, int start, int end) where TKernel : struct, IElementwise where TVec : struct, ISimdFloat<TVec>
+    {
+        int i = start;
+        for (; i <= end - TVec.Count; i += TVec.Count) kernel.Vector<TVec>(i);
+        for (; i < end; i++) kernel.Scalar(i);
     }
 
     private static void CheckLengths(int x, int y, string op)
@@ -54,15 +66,19 @@ public static class InrActivationKernels
     {
         CheckLengths(x.Length, y.Length, "Sine");
         fixed (float* px = x) fixed (float* py = y)
-        {
-            float* xp = px, yp = py;
-            ForBlocks(x.Length, (s, n, _, _) =>
-            {
-                var ys = new Span<float>(yp + s, n);
-                TensorPrimitives.Multiply(new ReadOnlySpan<float>(xp + s, n), omega, ys);
-                TensorPrimitives.Sin(ys, ys);
-            });
-        }
+            ForBlocks(x.Length, new SineForwardKernel { X = px, Y = py, Omega = omega });
+    }
+
+    private unsafe struct SineForwardKernel : IElementwise
+    {
+        public float* X, Y;
+        public float Omega;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly void Vector<TVec>(int i) where TVec : struct, ISimdFloat<TVec>
+            => TVec.Store(Y + i, TVec.Sin(TVec.Load(X + i) * TVec.Create(Omega)));
+
+        public readonly void Scalar(int i) => Y[i] = FastTrig.Sin(X[i] * Omega);
     }
 
     /// <summary>gx (+)= gy · ω cos(ω x). x, gy, gx (n).</summary>
@@ -72,18 +88,36 @@ public static class InrActivationKernels
         CheckLengths(x.Length, gx.Length, "Sine backward");
         fixed (float* px = x) fixed (float* pg = gy) fixed (float* pd = gx)
         {
-            float* xp = px, gp = pg, dp = pd;
-            ForBlocks(x.Length, (s, n, t, _) =>
-            {
-                TensorPrimitives.Multiply(new ReadOnlySpan<float>(xp + s, n), omega, t);
-                TensorPrimitives.Cos(t, t);
-                TensorPrimitives.Multiply(t, new ReadOnlySpan<float>(gp + s, n), t);
-                var d = new Span<float>(dp + s, n);
-                if (accumulate) TensorPrimitives.MultiplyAdd(t, omega, d, d);
-                else TensorPrimitives.Multiply(t, omega, d);
-            });
+            if (accumulate) ForBlocks(x.Length, new SineBackwardKernel<AccumulateMode> { X = px, Gy = pg, Gx = pd, Omega = omega });
+            else ForBlocks(x.Length, new SineBackwardKernel<OverwriteMode> { X = px, Gy = pg, Gx = pd, Omega = omega });
         }
     }
+
+    private unsafe struct SineBackwardKernel<TMode> : IElementwise where TMode : struct, IWriteMode
+    {
+        public float* X, Gy, Gx;
+        public float Omega;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly void Vector<TVec>(int i) where TVec : struct, ISimdFloat<TVec>
+        {
+            var o = TVec.Create(Omega);
+            var v = TVec.Cos(TVec.Load(X + i) * o) * TVec.Load(Gy + i) * o;
+            if (TMode.Accumulate) v += TVec.Load(Gx + i);
+            TVec.Store(Gx + i, v);
+        }
+
+        public readonly void Scalar(int i)
+        {
+            float v = FastTrig.Cos(X[i] * Omega) * Gy[i] * Omega;
+            Gx[i] = TMode.Accumulate ? v + Gx[i] : v;
+        }
+    }
+
+    // Backward kernels are instantiated per mode, so the accumulate test folds away.
+    private interface IWriteMode { static abstract bool Accumulate { get; } }
+    private readonly struct AccumulateMode : IWriteMode { public static bool Accumulate => true; }
+    private readonly struct OverwriteMode : IWriteMode { public static bool Accumulate => false; }
 
     // ---------------- Gaussian: y = exp(−x² / (2a²)) ----------------
 
@@ -91,19 +125,23 @@ public static class InrActivationKernels
     public static unsafe void GaussianForward(ReadOnlySpan<float> x, Span<float> y, float a)
     {
         CheckLengths(x.Length, y.Length, "Gaussian");
-        float c = -0.5f / (a * a);
         fixed (float* px = x) fixed (float* py = y)
+            ForBlocks(x.Length, new GaussianForwardKernel { X = px, Y = py, C = -0.5f / (a * a) });
+    }
+
+    private unsafe struct GaussianForwardKernel : IElementwise
+    {
+        public float* X, Y;
+        public float C;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly void Vector<TVec>(int i) where TVec : struct, ISimdFloat<TVec>
         {
-            float* xp = px, yp = py;
-            ForBlocks(x.Length, (s, n, _, _) =>
-            {
-                var xs = new ReadOnlySpan<float>(xp + s, n);
-                var ys = new Span<float>(yp + s, n);
-                TensorPrimitives.Multiply(xs, xs, ys);
-                TensorPrimitives.Multiply(ys, c, ys);
-                TensorPrimitives.Exp(ys, ys);
-            });
+            var v = TVec.Load(X + i);
+            TVec.Store(Y + i, TVec.Exp(v * v * TVec.Create(C)));
         }
+
+        public readonly void Scalar(int i) => Y[i] = FastTrig.Exp(X[i] * X[i] * C);
     }
 
     /// <summary>gx (+)= gy · (−x / a²) · y, from the saved input and output. x, y, gy, gx (n).</summary>
@@ -115,24 +153,28 @@ public static class InrActivationKernels
         float k = -1f / (a * a);
         fixed (float* px = x) fixed (float* py = y) fixed (float* pg = gy) fixed (float* pd = gx)
         {
-            float* xp = px, yp = py, gp = pg, dp = pd;
-            ForBlocks(x.Length, (s, n, _, _) =>
-            {
-                float* xs = xp + s, ys = yp + s, gs = gp + s, ds = dp + s;
-                var vk = new Vector<float>(k);
-                int i = 0, w = Vector<float>.Count;
-                for (; i <= n - w; i += w)
-                {
-                    var v = Load(gs + i) * Load(ys + i) * Load(xs + i) * vk;
-                    if (accumulate) v += Load(ds + i);
-                    Unsafe.WriteUnaligned(ds + i, v);
-                }
-                for (; i < n; i++)
-                {
-                    float v = gs[i] * ys[i] * xs[i] * k;
-                    ds[i] = accumulate ? ds[i] + v : v;
-                }
-            });
+            if (accumulate) ForBlocks(x.Length, new GaussianBackwardKernel<AccumulateMode> { X = px, Y = py, Gy = pg, Gx = pd, K = k });
+            else ForBlocks(x.Length, new GaussianBackwardKernel<OverwriteMode> { X = px, Y = py, Gy = pg, Gx = pd, K = k });
+        }
+    }
+
+    private unsafe struct GaussianBackwardKernel<TMode> : IElementwise where TMode : struct, IWriteMode
+    {
+        public float* X, Y, Gy, Gx;
+        public float K;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly void Vector<TVec>(int i) where TVec : struct, ISimdFloat<TVec>
+        {
+            var v = TVec.Load(Gy + i) * TVec.Load(Y + i) * TVec.Load(X + i) * TVec.Create(K);
+            if (TMode.Accumulate) v += TVec.Load(Gx + i);
+            TVec.Store(Gx + i, v);
+        }
+
+        public readonly void Scalar(int i)
+        {
+            float v = Gy[i] * Y[i] * X[i] * K;
+            Gx[i] = TMode.Accumulate ? Gx[i] + v : v;
         }
     }
 
@@ -143,14 +185,27 @@ public static class InrActivationKernels
     {
         CheckLengths(x.Length, y.Length, "Finer");
         fixed (float* px = x) fixed (float* py = y)
+            ForBlocks(x.Length, new FinerForwardKernel { X = px, Y = py, Omega = omega });
+    }
+
+    // The scale ω(|x|+1) and argument (ω·scale)·x in PyTorch's evaluation order.
+    private unsafe struct FinerForwardKernel : IElementwise
+    {
+        public float* X, Y;
+        public float Omega;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly void Vector<TVec>(int i) where TVec : struct, ISimdFloat<TVec>
         {
-            float* xp = px, yp = py;
-            ForBlocks(x.Length, (s, n, _, _) =>
-            {
-                FinerArgument(xp + s, yp + s, n, omega, scaleOnly: false);
-                var ys = new Span<float>(yp + s, n);
-                TensorPrimitives.Sin(ys, ys);
-            });
+            var v = TVec.Load(X + i);
+            var scale = TVec.Create(Omega) * (TVec.Abs(v) + TVec.Create(1f));
+            TVec.Store(Y + i, TVec.Sin(scale * v));
+        }
+
+        public readonly void Scalar(int i)
+        {
+            float v = X[i];
+            Y[i] = FastTrig.Sin(Omega * (MathF.Abs(v) + 1f) * v);
         }
     }
 
@@ -164,38 +219,31 @@ public static class InrActivationKernels
         CheckLengths(x.Length, gx.Length, "Finer backward");
         fixed (float* px = x) fixed (float* pg = gy) fixed (float* pd = gx)
         {
-            float* xp = px, gp = pg, dp = pd;
-            ForBlocks(x.Length, (s, n, t1, t2) =>
-            {
-                fixed (float* a = t1) fixed (float* b = t2)
-                {
-                    FinerArgument(xp + s, a, n, omega, scaleOnly: false);   // t1 = ω(|x|+1)·x
-                    FinerArgument(xp + s, b, n, omega, scaleOnly: true);    // t2 = ω(|x|+1)
-                }
-                TensorPrimitives.Cos(t1, t1);
-                TensorPrimitives.Multiply(t1, t2, t1);
-                var d = new Span<float>(dp + s, n);
-                if (accumulate) TensorPrimitives.MultiplyAdd(t1, new ReadOnlySpan<float>(gp + s, n), d, d);
-                else TensorPrimitives.Multiply(t1, new ReadOnlySpan<float>(gp + s, n), d);
-            });
+            if (accumulate) ForBlocks(x.Length, new FinerBackwardKernel<AccumulateMode> { X = px, Gy = pg, Gx = pd, Omega = omega });
+            else ForBlocks(x.Length, new FinerBackwardKernel<OverwriteMode> { X = px, Gy = pg, Gx = pd, Omega = omega });
         }
     }
 
-    // dst = ω(|x|+1)·x (or ω(|x|+1) when scaleOnly), in PyTorch's evaluation order (ω·scale)·x.
-    private static unsafe void FinerArgument(float* x, float* dst, int n, float omega, bool scaleOnly)
+    private unsafe struct FinerBackwardKernel<TMode> : IElementwise where TMode : struct, IWriteMode
     {
-        var vo = new Vector<float>(omega);
-        int i = 0, w = Vector<float>.Count;
-        for (; i <= n - w; i += w)
+        public float* X, Gy, Gx;
+        public float Omega;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly void Vector<TVec>(int i) where TVec : struct, ISimdFloat<TVec>
         {
-            var v = Load(x + i);
-            var sc = vo * (Vector.Abs(v) + Vector<float>.One);
-            Unsafe.WriteUnaligned(dst + i, scaleOnly ? sc : sc * v);
+            var v = TVec.Load(X + i);
+            var scale = TVec.Create(Omega) * (TVec.Abs(v) + TVec.Create(1f));
+            var d = TVec.Cos(scale * v) * scale * TVec.Load(Gy + i);
+            if (TMode.Accumulate) d += TVec.Load(Gx + i);
+            TVec.Store(Gx + i, d);
         }
-        for (; i < n; i++)
+
+        public readonly void Scalar(int i)
         {
-            float sc = omega * (MathF.Abs(x[i]) + 1f);
-            dst[i] = scaleOnly ? sc : sc * x[i];
+            float v = X[i], scale = Omega * (MathF.Abs(v) + 1f);
+            float d = FastTrig.Cos(scale * v) * scale * Gy[i];
+            Gx[i] = TMode.Accumulate ? d + Gx[i] : d;
         }
     }
 
@@ -206,18 +254,26 @@ public static class InrActivationKernels
     {
         CheckLengths(x.Length, y.Length, "RealGabor");
         fixed (float* px = x) fixed (float* py = y)
+            ForBlocks(x.Length, new RealGaborForwardKernel { X = px, Y = py, Omega = omega, Sigma = sigma });
+    }
+
+    private unsafe struct RealGaborForwardKernel : IElementwise
+    {
+        public float* X, Y;
+        public float Omega, Sigma;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly void Vector<TVec>(int i) where TVec : struct, ISimdFloat<TVec>
         {
-            float* xp = px, yp = py;
-            ForBlocks(x.Length, (s, n, t, _) =>
-            {
-                var xs = new ReadOnlySpan<float>(xp + s, n);
-                var ys = new Span<float>(yp + s, n);
-                TensorPrimitives.Multiply(xs, omega, ys);
-                TensorPrimitives.Sin(ys, ys);
-                GaussianEnvelopeArgument(xs, t, sigma);
-                TensorPrimitives.Exp(t, t);
-                TensorPrimitives.Multiply(ys, t, ys);
-            });
+            var v = TVec.Load(X + i);
+            var sx = v * TVec.Create(Sigma);
+            TVec.Store(Y + i, TVec.Sin(v * TVec.Create(Omega)) * TVec.Exp(-(sx * sx)));
+        }
+
+        public readonly void Scalar(int i)
+        {
+            float v = X[i], sx = v * Sigma;
+            Y[i] = FastTrig.Sin(v * Omega) * FastTrig.Exp(-(sx * sx));
         }
     }
 
@@ -234,42 +290,35 @@ public static class InrActivationKernels
         float twoSigma2 = 2f * sigma * sigma;
         fixed (float* px = x) fixed (float* py = y) fixed (float* pg = gy) fixed (float* pd = gx)
         {
-            float* xp = px, yp = py, gp = pg, dp = pd;
-            ForBlocks(x.Length, (s, n, t1, t2) =>
-            {
-                var xs = new ReadOnlySpan<float>(xp + s, n);
-                TensorPrimitives.Multiply(xs, omega, t1);
-                TensorPrimitives.Cos(t1, t1);
-                GaussianEnvelopeArgument(xs, t2, sigma);
-                TensorPrimitives.Exp(t2, t2);
-                fixed (float* c = t1) fixed (float* e = t2)
-                {
-                    float* xq = xp + s, yq = yp + s, gq = gp + s, dq = dp + s;
-                    var vo = new Vector<float>(omega);
-                    var vs = new Vector<float>(twoSigma2);
-                    int i = 0, w = Vector<float>.Count;
-                    for (; i <= n - w; i += w)
-                    {
-                        var v = Load(gq + i) * (vo * Load(c + i) * Load(e + i) - vs * Load(xq + i) * Load(yq + i));
-                        if (accumulate) v += Load(dq + i);
-                        Unsafe.WriteUnaligned(dq + i, v);
-                    }
-                    for (; i < n; i++)
-                    {
-                        float v = gq[i] * (omega * c[i] * e[i] - twoSigma2 * xq[i] * yq[i]);
-                        dq[i] = accumulate ? dq[i] + v : v;
-                    }
-                }
-            });
+            if (accumulate)
+                ForBlocks(x.Length, new RealGaborBackwardKernel<AccumulateMode> { X = px, Y = py, Gy = pg, Gx = pd, Omega = omega, Sigma = sigma, TwoSigma2 = twoSigma2 });
+            else
+                ForBlocks(x.Length, new RealGaborBackwardKernel<OverwriteMode> { X = px, Y = py, Gy = pg, Gx = pd, Omega = omega, Sigma = sigma, TwoSigma2 = twoSigma2 });
         }
     }
 
-    // dst = −(σ x)².
-    private static void GaussianEnvelopeArgument(ReadOnlySpan<float> x, Span<float> dst, float sigma)
+    private unsafe struct RealGaborBackwardKernel<TMode> : IElementwise where TMode : struct, IWriteMode
     {
-        TensorPrimitives.Multiply(x, sigma, dst);
-        TensorPrimitives.Multiply(dst, dst, dst);
-        TensorPrimitives.Negate(dst, dst);
+        public float* X, Y, Gy, Gx;
+        public float Omega, Sigma, TwoSigma2;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly void Vector<TVec>(int i) where TVec : struct, ISimdFloat<TVec>
+        {
+            var v = TVec.Load(X + i);
+            var o = TVec.Create(Omega);
+            var sx = v * TVec.Create(Sigma);
+            var d = TVec.Load(Gy + i) * (o * TVec.Cos(v * o) * TVec.Exp(-(sx * sx)) - TVec.Create(TwoSigma2) * v * TVec.Load(Y + i));
+            if (TMode.Accumulate) d += TVec.Load(Gx + i);
+            TVec.Store(Gx + i, d);
+        }
+
+        public readonly void Scalar(int i)
+        {
+            float v = X[i], sx = v * Sigma;
+            float d = Gy[i] * (Omega * FastTrig.Cos(v * Omega) * FastTrig.Exp(-(sx * sx)) - TwoSigma2 * v * Y[i]);
+            Gx[i] = TMode.Accumulate ? Gx[i] + d : d;
+        }
     }
 
     // ---------------- complex Gabor wavelet (WIRE): y = exp(iω z − |σ z|²) ----------------
@@ -292,51 +341,54 @@ public static class InrActivationKernels
             float* zp = pz, yp = py;
             RowParallel.For(rows, 2 * features, (_, rs, re) =>
             {
-                Span<float> t = stackalloc float[BlockSize];
                 for (int r = rs; r < re; r++)
                 {
-                    float* a = zp + (long)r * zCols, b = realInput ? null : a + features;
-                    float* yr = yp + (long)r * 2 * features, yi = yr + features;
-                    for (int j = 0; j < features; j += BlockSize)
-                    {
-                        int n = Math.Min(BlockSize, features - j);
-                        var tn = t[..n];
-                        // envelope E = exp(−ω b − σ²(a² + b²)) into t
-                        fixed (float* tp = tn) EnvelopeArgument(a + j, b is null ? null : b + j, tp, n, omega, s2);
-                        TensorPrimitives.Exp(tn, tn);
-                        // phase θ = ω a: Re = E cos θ, Im = E sin θ
-                        var aj = new ReadOnlySpan<float>(a + j, n);
-                        var re_ = new Span<float>(yr + j, n);
-                        var im_ = new Span<float>(yi + j, n);
-                        TensorPrimitives.Multiply(aj, omega, re_);
-                        TensorPrimitives.Sin(re_, im_);
-                        TensorPrimitives.Cos(re_, re_);
-                        TensorPrimitives.Multiply(re_, tn, re_);
-                        TensorPrimitives.Multiply(im_, tn, im_);
-                    }
+                    float* a = zp + (long)r * zCols, yr = yp + (long)r * 2 * features;
+                    if (realInput) Run(new ComplexGaborForwardKernel<RealInput> { A = a, Re = yr, Im = yr + features, Omega = omega, S2 = s2 }, 0, features);
+                    else Run(new ComplexGaborForwardKernel<ComplexInput> { A = a, B = a + features, Re = yr, Im = yr + features, Omega = omega, S2 = s2 }, 0, features);
                 }
             });
         }
     }
 
-    // dst = −ω b − σ²(a² + b²); b null means b = 0.
-    private static unsafe void EnvelopeArgument(float* a, float* b, float* dst, int n, float omega, float s2)
+    private interface IInputKind { static abstract bool IsReal { get; } }
+    private readonly struct RealInput : IInputKind { public static bool IsReal => true; }
+    private readonly struct ComplexInput : IInputKind { public static bool IsReal => false; }
+
+    // Envelope E = exp(−ω b − σ²(a² + b²)) (b = 0 for a real input), phase θ = ω a: Re = cos θ · E, Im = sin θ · E.
+    private unsafe struct ComplexGaborForwardKernel<TKind> : IElementwise where TKind : struct, IInputKind
     {
-        var vo = new Vector<float>(omega);
-        var vs = new Vector<float>(s2);
-        int i = 0, w = Vector<float>.Count;
-        if (b is null)
+        public float* A, B, Re, Im;
+        public float Omega, S2;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly void Vector<TVec>(int i) where TVec : struct, ISimdFloat<TVec>
         {
-            for (; i <= n - w; i += w) { var va = Load(a + i); Unsafe.WriteUnaligned(dst + i, -(vs * (va * va))); }
-            for (; i < n; i++) dst[i] = -(s2 * (a[i] * a[i]));
-            return;
+            var a = TVec.Load(A + i);
+            var o = TVec.Create(Omega);
+            var s2 = TVec.Create(S2);
+            TVec arg;
+            if (TKind.IsReal) arg = -(s2 * (a * a));
+            else
+            {
+                var b = TVec.Load(B + i);
+                arg = -(o * b) - s2 * (a * a + b * b);
+            }
+            var e = TVec.Exp(arg);
+            TVec.SinCos(a * o, out var sin, out var cos);
+            TVec.Store(Re + i, cos * e);
+            TVec.Store(Im + i, sin * e);
         }
-        for (; i <= n - w; i += w)
+
+        public readonly void Scalar(int i)
         {
-            var va = Load(a + i); var vb = Load(b + i);
-            Unsafe.WriteUnaligned(dst + i, -(vo * vb) - vs * (va * va + vb * vb));
+            float a = A[i];
+            float arg = TKind.IsReal ? -(S2 * (a * a)) : -(Omega * B[i]) - S2 * (a * a + B[i] * B[i]);
+            float e = FastTrig.Exp(arg);
+            var (sin, cos) = FastTrig.SinCos(a * Omega);
+            Re[i] = cos * e;
+            Im[i] = sin * e;
         }
-        for (; i < n; i++) dst[i] = -(omega * b[i]) - s2 * (a[i] * a[i] + b[i] * b[i]);
     }
 
     /// <summary>
