@@ -16,6 +16,14 @@ public static class Gemm
         set => _provider = value ?? throw new ArgumentNullException(nameof(value));
     }
 
+    // The installed provider without choosing one (calibration installs each candidate in turn and puts
+    // back what was there, including "not chosen yet", without recursing into the choice).
+    internal static IGemmProvider? Installed
+    {
+        get => _provider;
+        set => _provider = value;
+    }
+
     /// <summary>C = alpha · op(A) · op(B) + beta · C through the current provider (row-major).</summary>
     public static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,

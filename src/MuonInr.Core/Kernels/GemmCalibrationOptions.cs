@@ -24,6 +24,14 @@ public sealed record GemmCalibrationOptions
     /// <summary>The shapes to time; null (the default) means <see cref="GemmCalibration.StepShapes"/> of <see cref="Rows"/>.</summary>
     public IReadOnlyList<GemmShape>? Shapes { get; init; }
 
+    /// <summary>
+    /// Seconds of a small real training step with a provider installed (<c>auto</c> uses
+    /// <see cref="GemmCalibrationStep"/>). When set, the decision compares these step times — they include
+    /// what a provider changes around its GEMMs — and the shape timings are kept for diagnosis only; null
+    /// (tests with fake providers) decides on the shapes.
+    /// </summary>
+    public Func<IGemmProvider, double>? StepTimer { get; init; }
+
     /// <summary>The clock (tests inject a fake one); null means <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider? Clock { get; init; }
 }

@@ -42,7 +42,7 @@ public static class GemmProviders
 
     /// <summary>
     /// What <c>auto</c> chose and why: the managed kernels without measuring when no native BLAS loads;
-    /// otherwise the faster of the two on a training step's GEMM shapes, measured once per machine and cached
+    /// otherwise the faster of the two on a small real training step (<see cref="GemmCalibrationStep"/>), measured once per machine and cached
     /// (<see cref="GemmCalibration"/>; ties within 3 % go to the managed kernels). Computed on first use.
     /// </summary>
     public static GemmDecision AutoDecision => AutoDecisionLazy.Value;
@@ -75,7 +75,8 @@ public static class GemmProviders
         {
             string? folder = GemmDecisionCache.DefaultDirectory();
             var decision = GemmCalibration.Decide(managed, native, GemmCalibrationKey.Current(managed, native),
-                folder is null ? null : new GemmDecisionCache(folder));
+                folder is null ? null : new GemmDecisionCache(folder),
+                new GemmCalibrationOptions { StepTimer = p => GemmCalibrationStep.Seconds(p) });
             // A cache that cannot be written costs a measurement per process, nothing else: one line, on request.
             if (decision.CacheProblem is not null && Environment.GetEnvironmentVariable("MUONINR_DEBUG") is not null)
                 Console.Error.WriteLine($"debug: GEMM calibration not cached: {decision.CacheProblem}");

@@ -186,6 +186,28 @@ public sealed class GemmCalibrationTests : IDisposable
     }
 
     [Fact]
+    public void A_real_step_decides_over_the_gemm_shapes()
+    {
+        // Native wins every shape (50 vs 100 ticks) but loses the step: the step decides, and says so.
+        var options = Options with { StepTimer = p => p.Name == "fake-managed" ? 0.010 : 0.020 };
+        var record = GemmCalibration.Measure(Managed(100), Native(50), Key, options);
+        Assert.Equal("fake-managed", record.Chosen);
+        Assert.Equal($"fake-managed: 10.0 ms vs fake-native 20.0 ms per training step ({GemmCalibration.StepLabel})", record.Summary);
+        Assert.Equal(2, record.Timings.Count(t => t.Shape == GemmCalibration.StepLabel));
+        Assert.Contains(record.Timings, t => t.Shape == "tiny NT"); // shapes kept for diagnosis
+        Assert.Equal("fake-native", GemmCalibration.Measure(Managed(100), Native(50), Key, Options with { StepTimer = p => p.Name == "fake-managed" ? 0.020 : 0.010 }).Chosen);
+    }
+
+    [Fact]
+    public void The_calibration_step_is_a_real_step_and_puts_the_installed_provider_back()
+    {
+        var before = Gemm.Provider;
+        double seconds = GemmCalibrationStep.Seconds(before, points: 512, hidden: 16, repetitions: 1);
+        Assert.True(double.IsFinite(seconds) && seconds > 0, $"step took {seconds} s");
+        Assert.Same(before, Gemm.Provider);
+    }
+
+    [Fact]
     public void A_cache_file_of_the_first_format_one_bare_record_is_still_read()
     {
         var cache = new GemmDecisionCache(Path.Combine(_dir, "fresh"));
