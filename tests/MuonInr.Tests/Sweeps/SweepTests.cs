@@ -263,6 +263,22 @@ public class SweepTests : IDisposable
         Assert.Single(err.Trim().Split('\n'));
     }
 
+    [RequiresSharedDataFact]
+    public void Every_committed_sweep_spec_parses_and_plans()
+    {
+        // The specs under examples/sweeps are documented experiment commands: each must load (its data
+        // files exist beside the repository) and expand into resolved, validated runs.
+        string dir = Path.Combine(MuonInr.Tests.Packaging.PackagingTests.RepoRoot(), "examples", "sweeps");
+        var files = Directory.GetFiles(dir, "*.yaml");
+        Assert.NotEmpty(files);
+        foreach (var f in files)
+        {
+            var spec = SweepSpec.Load(f);
+            var runs = SweepPlanner.TuneStage(spec, Presets.BuiltIn);
+            Assert.True(runs.Count > 0, $"{Path.GetFileName(f)} plans no runs");
+        }
+    }
+
     [Fact]
     public void Dry_run_prints_the_plan_and_a_cost_estimate_and_writes_nothing()
     {
