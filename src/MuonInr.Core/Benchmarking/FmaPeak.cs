@@ -65,80 +65,29 @@ public static class FmaPeak
 
     private static float Loop(int bits, long iterations) => bits switch
     {
-        512 => Loop512(iterations),
-        256 => Loop256(iterations),
-        128 => Loop128(iterations),
-        _ => LoopScalar(iterations),
+        512 => Loop<Simd512>(iterations),
+        256 => Loop<Simd256>(iterations),
+        128 => Loop<Simd128>(iterations),
+        _ => Loop<NoSimd>(iterations),
     };
 
-    // Each accumulator: x ← x·m + a, which converges to a/(1 − m) without overflow or denormals.
+    // Each accumulator: x ← x·m + a, which converges to a/(1 − m) without overflow or denormals. Written
+    // once for every width: the JIT specializes it per struct, so the loop holds 12 registers of that width.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static float Loop512(long n)
+    private static float Loop<T>(long n) where T : struct, ISimdFloat<T>
     {
-        var m = Vector512.Create(0.999f); var a = Vector512.Create(1e-3f);
-        Vector512<float> x0 = Vector512.Create(0.1f), x1 = x0 + a, x2 = x1 + a, x3 = x2 + a, x4 = x3 + a, x5 = x4 + a,
+        T m = T.Create(0.999f), a = T.Create(1e-3f);
+        T x0 = T.Create(0.1f), x1 = x0 + a, x2 = x1 + a, x3 = x2 + a, x4 = x3 + a, x5 = x4 + a,
             x6 = x5 + a, x7 = x6 + a, x8 = x7 + a, x9 = x8 + a, x10 = x9 + a, x11 = x10 + a;
         for (long i = 0; i < n; i++)
         {
-            x0 = Vector512.FusedMultiplyAdd(x0, m, a); x1 = Vector512.FusedMultiplyAdd(x1, m, a);
-            x2 = Vector512.FusedMultiplyAdd(x2, m, a); x3 = Vector512.FusedMultiplyAdd(x3, m, a);
-            x4 = Vector512.FusedMultiplyAdd(x4, m, a); x5 = Vector512.FusedMultiplyAdd(x5, m, a);
-            x6 = Vector512.FusedMultiplyAdd(x6, m, a); x7 = Vector512.FusedMultiplyAdd(x7, m, a);
-            x8 = Vector512.FusedMultiplyAdd(x8, m, a); x9 = Vector512.FusedMultiplyAdd(x9, m, a);
-            x10 = Vector512.FusedMultiplyAdd(x10, m, a); x11 = Vector512.FusedMultiplyAdd(x11, m, a);
+            x0 = T.FusedMultiplyAdd(x0, m, a); x1 = T.FusedMultiplyAdd(x1, m, a);
+            x2 = T.FusedMultiplyAdd(x2, m, a); x3 = T.FusedMultiplyAdd(x3, m, a);
+            x4 = T.FusedMultiplyAdd(x4, m, a); x5 = T.FusedMultiplyAdd(x5, m, a);
+            x6 = T.FusedMultiplyAdd(x6, m, a); x7 = T.FusedMultiplyAdd(x7, m, a);
+            x8 = T.FusedMultiplyAdd(x8, m, a); x9 = T.FusedMultiplyAdd(x9, m, a);
+            x10 = T.FusedMultiplyAdd(x10, m, a); x11 = T.FusedMultiplyAdd(x11, m, a);
         }
-        return Vector512.Sum(x0 + x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static float Loop256(long n)
-    {
-        var m = Vector256.Create(0.999f); var a = Vector256.Create(1e-3f);
-        Vector256<float> x0 = Vector256.Create(0.1f), x1 = x0 + a, x2 = x1 + a, x3 = x2 + a, x4 = x3 + a, x5 = x4 + a,
-            x6 = x5 + a, x7 = x6 + a, x8 = x7 + a, x9 = x8 + a, x10 = x9 + a, x11 = x10 + a;
-        for (long i = 0; i < n; i++)
-        {
-            x0 = Vector256.FusedMultiplyAdd(x0, m, a); x1 = Vector256.FusedMultiplyAdd(x1, m, a);
-            x2 = Vector256.FusedMultiplyAdd(x2, m, a); x3 = Vector256.FusedMultiplyAdd(x3, m, a);
-            x4 = Vector256.FusedMultiplyAdd(x4, m, a); x5 = Vector256.FusedMultiplyAdd(x5, m, a);
-            x6 = Vector256.FusedMultiplyAdd(x6, m, a); x7 = Vector256.FusedMultiplyAdd(x7, m, a);
-            x8 = Vector256.FusedMultiplyAdd(x8, m, a); x9 = Vector256.FusedMultiplyAdd(x9, m, a);
-            x10 = Vector256.FusedMultiplyAdd(x10, m, a); x11 = Vector256.FusedMultiplyAdd(x11, m, a);
-        }
-        return Vector256.Sum(x0 + x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static float Loop128(long n)
-    {
-        var m = Vector128.Create(0.999f); var a = Vector128.Create(1e-3f);
-        Vector128<float> x0 = Vector128.Create(0.1f), x1 = x0 + a, x2 = x1 + a, x3 = x2 + a, x4 = x3 + a, x5 = x4 + a,
-            x6 = x5 + a, x7 = x6 + a, x8 = x7 + a, x9 = x8 + a, x10 = x9 + a, x11 = x10 + a;
-        for (long i = 0; i < n; i++)
-        {
-            x0 = Vector128.FusedMultiplyAdd(x0, m, a); x1 = Vector128.FusedMultiplyAdd(x1, m, a);
-            x2 = Vector128.FusedMultiplyAdd(x2, m, a); x3 = Vector128.FusedMultiplyAdd(x3, m, a);
-            x4 = Vector128.FusedMultiplyAdd(x4, m, a); x5 = Vector128.FusedMultiplyAdd(x5, m, a);
-            x6 = Vector128.FusedMultiplyAdd(x6, m, a); x7 = Vector128.FusedMultiplyAdd(x7, m, a);
-            x8 = Vector128.FusedMultiplyAdd(x8, m, a); x9 = Vector128.FusedMultiplyAdd(x9, m, a);
-            x10 = Vector128.FusedMultiplyAdd(x10, m, a); x11 = Vector128.FusedMultiplyAdd(x11, m, a);
-        }
-        return Vector128.Sum(x0 + x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static float LoopScalar(long n)
-    {
-        float x0 = 0.1f, x1 = 0.2f, x2 = 0.3f, x3 = 0.4f, x4 = 0.5f, x5 = 0.6f, x6 = 0.7f, x7 = 0.8f, x8 = 0.9f, x9 = 1.0f, x10 = 1.1f, x11 = 1.2f;
-        for (long i = 0; i < n; i++)
-        {
-            x0 = MathF.FusedMultiplyAdd(x0, 0.999f, 1e-3f); x1 = MathF.FusedMultiplyAdd(x1, 0.999f, 1e-3f);
-            x2 = MathF.FusedMultiplyAdd(x2, 0.999f, 1e-3f); x3 = MathF.FusedMultiplyAdd(x3, 0.999f, 1e-3f);
-            x4 = MathF.FusedMultiplyAdd(x4, 0.999f, 1e-3f); x5 = MathF.FusedMultiplyAdd(x5, 0.999f, 1e-3f);
-            x6 = MathF.FusedMultiplyAdd(x6, 0.999f, 1e-3f); x7 = MathF.FusedMultiplyAdd(x7, 0.999f, 1e-3f);
-            x8 = MathF.FusedMultiplyAdd(x8, 0.999f, 1e-3f); x9 = MathF.FusedMultiplyAdd(x9, 0.999f, 1e-3f);
-            x10 = MathF.FusedMultiplyAdd(x10, 0.999f, 1e-3f); x11 = MathF.FusedMultiplyAdd(x11, 0.999f, 1e-3f);
-        }
-        return x0 + x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11;
+        return T.Sum(x0 + x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + x11);
     }
 }

@@ -22,6 +22,10 @@ internal unsafe interface ISimdFloat<TSelf> where TSelf : struct, ISimdFloat<TSe
     static abstract TSelf operator *(TSelf a, TSelf b);
     static abstract TSelf operator -(TSelf a);
     static abstract TSelf Abs(TSelf a);
+    /// <summary>a·b + c with one rounding.</summary>
+    static abstract TSelf FusedMultiplyAdd(TSelf a, TSelf b, TSelf c);
+    /// <summary>The sum of the lanes.</summary>
+    static abstract float Sum(TSelf a);
     static abstract TSelf Sin(TSelf x);
     static abstract TSelf Cos(TSelf x);
     static abstract void SinCos(TSelf x, out TSelf sin, out TSelf cos);
@@ -42,6 +46,8 @@ internal readonly unsafe struct Simd512(Vector512<float> v) : ISimdFloat<Simd512
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Simd512 operator *(Simd512 a, Simd512 b) => new(a.V * b.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Simd512 operator -(Simd512 a) => new(-a.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Simd512 Abs(Simd512 a) => new(Vector512.Abs(a.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Simd512 FusedMultiplyAdd(Simd512 a, Simd512 b, Simd512 c) => new(Vector512.FusedMultiplyAdd(a.V, b.V, c.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Simd512 a) => Vector512.Sum(a.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Simd512 Sin(Simd512 x) => new(FastTrig.Sin(x.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Simd512 Cos(Simd512 x) => new(FastTrig.Cos(x.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -67,6 +73,8 @@ internal readonly unsafe struct Simd256(Vector256<float> v) : ISimdFloat<Simd256
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Simd256 operator *(Simd256 a, Simd256 b) => new(a.V * b.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Simd256 operator -(Simd256 a) => new(-a.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Simd256 Abs(Simd256 a) => new(Vector256.Abs(a.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Simd256 FusedMultiplyAdd(Simd256 a, Simd256 b, Simd256 c) => new(Vector256.FusedMultiplyAdd(a.V, b.V, c.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Simd256 a) => Vector256.Sum(a.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Simd256 Sin(Simd256 x) => new(FastTrig.Sin(x.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Simd256 Cos(Simd256 x) => new(FastTrig.Cos(x.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -92,6 +100,8 @@ internal readonly unsafe struct Simd128(Vector128<float> v) : ISimdFloat<Simd128
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Simd128 operator *(Simd128 a, Simd128 b) => new(a.V * b.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Simd128 operator -(Simd128 a) => new(-a.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Simd128 Abs(Simd128 a) => new(Vector128.Abs(a.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Simd128 FusedMultiplyAdd(Simd128 a, Simd128 b, Simd128 c) => new(Vector128.FusedMultiplyAdd(a.V, b.V, c.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Simd128 a) => Vector128.Sum(a.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Simd128 Sin(Simd128 x) => new(FastTrig.Sin(x.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Simd128 Cos(Simd128 x) => new(FastTrig.Cos(x.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -117,6 +127,8 @@ internal readonly unsafe struct NoSimd(float v) : ISimdFloat<NoSimd>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static NoSimd operator *(NoSimd a, NoSimd b) => new(a.V * b.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static NoSimd operator -(NoSimd a) => new(-a.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static NoSimd Abs(NoSimd a) => new(MathF.Abs(a.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static NoSimd FusedMultiplyAdd(NoSimd a, NoSimd b, NoSimd c) => new(MathF.FusedMultiplyAdd(a.V, b.V, c.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(NoSimd a) => a.V;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static NoSimd Sin(NoSimd x) => new(FastTrig.Sin(x.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static NoSimd Cos(NoSimd x) => new(FastTrig.Cos(x.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
