@@ -18,14 +18,19 @@ public class StepBenchmarks
     private Tensor _x = null!, _y = null!;
     private Optimizer _adam = null!, _muon = null!;
 
-    [Params("managed", "openblas")]
+    // managed-avx2: the managed GEMM with its AVX2 register tile forced (elementwise kernels keep the CPU's widest vectors).
+    [Params("managed", "managed-avx2", "openblas")]
     public string Provider { get; set; } = "";
 
     [GlobalSetup]
     public void Setup()
     {
-        Gemm.Provider = Provider == "managed" ? GemmProviders.Managed
-            : GemmProviders.TryNative() ?? throw new InvalidOperationException(GemmProviders.NativeUnavailableReason);
+        Gemm.Provider = Provider switch
+        {
+            "managed" => GemmProviders.Managed,
+            "managed-avx2" => new ManagedGemm(GemmKernelIsa.Avx2),
+            _ => GemmProviders.TryNative() ?? throw new InvalidOperationException(GemmProviders.NativeUnavailableReason),
+        };
         var rng = new Rng(0);
         _model = new Sequential(new Linear(2, 256, rng), new ReLU(), new Linear(256, 256, rng), new ReLU(), new Linear(256, 256, rng), new ReLU(),
             new Linear(256, 256, rng), new ReLU(), new Linear(256, 3, rng));

@@ -31,7 +31,11 @@ internal static class BenchInrSuite
         var auto = GemmProviders.AutoDecision;
         int threads = WorkerPool.Degree;
         var (python, torchVersion, skipped) = TorchInrReference.Resolve(torch);
-        if (skipped is not null) progress.WriteLine(skipped);
+        // A reference the user named and that cannot import torch is a mistake to report, not a note: the
+        // default (and $MUONINR_TORCH_PYTHON) may be absent and is skipped; --torch PATH must work.
+        bool named = !string.IsNullOrWhiteSpace(torch) && !string.Equals(torch.Trim(), "none", StringComparison.OrdinalIgnoreCase);
+        if (named && python is null)
+            throw new CliException($"--torch '{torch!.Trim()}' cannot run PyTorch ({skipped}); give a Python that can import torch, or --torch none.", CliApp.Usage);
 
         // The peak at the width of the GEMM tile in use (a forced --isa avx2 is measured against 256-bit FMA).
         int peakBits = provider is ManagedGemm mg ? mg.Isa switch { GemmKernelIsa.Avx2 => 256, GemmKernelIsa.Vector128 => 128, _ => 512 } : 512;

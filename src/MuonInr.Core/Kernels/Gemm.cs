@@ -43,4 +43,21 @@ public static class Gemm
         }
         Provider.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
+
+    /// <summary>Strided batch of same-shape products through the current provider (see <see cref="IGemmProvider.SgemmStridedBatched"/>).</summary>
+    public static void SgemmStridedBatched(bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, long strideA, ReadOnlySpan<float> b, int ldb, long strideB,
+        float beta, Span<float> c, int ldc, long strideC, int batch)
+    {
+        if (m == 0 || n == 0 || batch == 0) return;
+        Provider.SgemmStridedBatched(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batch);
+    }
+
+    /// <summary>Symmetric rank-k update C_i = alpha · X_i · X_iᵀ + beta · C_i for a strided batch through the current provider (see <see cref="IGemmProvider.SsyrkStridedBatched"/>).</summary>
+    public static void SsyrkStridedBatched(int n, int k, float alpha, ReadOnlySpan<float> x, int ldx, long strideX,
+        float beta, Span<float> c, int ldc, long strideC, int batch)
+    {
+        if (n == 0 || batch == 0) return;
+        Provider.SsyrkStridedBatched(n, k, alpha, x, ldx, strideX, beta, c, ldc, strideC, batch);
+    }
 }

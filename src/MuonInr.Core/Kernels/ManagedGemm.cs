@@ -40,7 +40,13 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
     private float _alpha, _beta;
     private float* _a, _b, _c;
     private int _pc, _kcCur, _jc, _ncCur, _chunks;
-    private readonly Action<int> _packSharedB, _computeRows, _computeKSplit, _reduceKSplit;
+    // Strided batch (1 for a plain call) and the lower-triangle mode of SYRK.
+    private int _batch;
+    private long _strideA, _strideB, _strideC;
+    private bool _lower;
+    // First global row tile (over batch x row tiles) of each chunk, and one past the last.
+    private readonly int[] _chunkTile = new int[65];
+    private readonly Action<int> _packSharedB, _computeRows, _computeKSplit, _reduceKSplit, _mirrorRows;
 
     /// <summary>Creates the provider with the widest available (or the requested) instruction set.</summary>
     public ManagedGemm(GemmKernelIsa isa = GemmKernelIsa.Auto)
@@ -71,6 +77,7 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
         _computeRows = ComputeRowsChunk;
         _computeKSplit = ComputeKSplitChunk;
         _reduceKSplit = ReduceKSplitChunk;
+        _mirrorRows = MirrorRowsChunk;
     }
 
     /// <summary>Route products with a dimension ≤ 4 and a long other side to the streaming kernels (default on).</summary>
@@ -94,25 +101,85 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
         GemmArguments.Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
         if (m == 0 || n == 0) return;
         fixed (float* pa = a) fixed (float* pb = b) fixed (float* pc = c)
+            Run(transA, transB, m, n, k, alpha, pa, lda, 0, pb, ldb, 0, beta, pc, ldc, 0, 1, lower: false);
+    }
+
+    /// <summary>
+    /// <paramref name="batch"/> products of one shape, C_i = alpha · op(A_i) · op(B_i) + beta · C_i, with
+    /// A_i = a[i·strideA ..] and likewise B_i, C_i, in one parallel pass: the row tiles of all products are
+    /// shared out together, so small products (Newton–Schulz on a network's hidden layers) pay one fork–join
+    /// per panel instead of one per matrix. Each C_i is bit-identical to <see cref="Sgemm"/> on it alone.
+    /// </summary>
+    public void SgemmStridedBatched(bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, long strideA, ReadOnlySpan<float> b, int ldb, long strideB,
+        float beta, Span<float> c, int ldc, long strideC, int batch)
+    {
+        GemmArguments.ValidateBatch(transA, transB, m, n, k, a.Length, lda, strideA, b.Length, ldb, strideB, c.Length, ldc, strideC, batch);
+        if (m == 0 || n == 0 || batch == 0) return;
+        fixed (float* pa = a) fixed (float* pb = b) fixed (float* pc = c)
+            Run(transA, transB, m, n, k, alpha, pa, lda, strideA, pb, ldb, strideB, beta, pc, ldc, strideC, batch, lower: false);
+    }
+
+    /// <summary>
+    /// Symmetric rank-k update C_i = alpha · X_i · X_iᵀ + beta · C_i (X_i [n, k], C_i [n, n]) for a strided
+    /// batch: only the register tiles that touch the lower triangle are computed (about half the work of
+    /// <see cref="Sgemm"/>), then the lower triangle is mirrored. Only the lower triangle of C is read when
+    /// beta ≠ 0 (pass a symmetric C). The lower triangle equals what <see cref="Sgemm"/>(false, true, …)
+    /// computes, bit for bit (X·Xᵀ's (i, j) and (j, i) run the same multiply–adds; only the merging of edge
+    /// tiles and of later k blocks rounds differently, so the full product is not always exactly symmetric).
+    /// </summary>
+    public void SsyrkStridedBatched(int n, int k, float alpha, ReadOnlySpan<float> x, int ldx, long strideX,
+        float beta, Span<float> c, int ldc, long strideC, int batch)
+    {
+        GemmArguments.ValidateBatch(false, true, n, n, k, x.Length, ldx, strideX, x.Length, ldx, strideX, c.Length, ldc, strideC, batch);
+        if (n == 0 || batch == 0) return;
+        fixed (float* px = x) fixed (float* pc = c)
         {
-            if (k == 0 || alpha == 0f) { ScaleC(pc, m, n, ldc, beta); return; }
-            if (UseSkinny && SkinnyGemm.TryRun(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc)) return;
-            lock (_gate)
+            Run(false, true, n, n, k, alpha, px, ldx, strideX, px, ldx, strideX, beta, pc, ldc, strideC, batch, lower: true);
+        }
+    }
+
+    private void Run(bool transA, bool transB, int m, int n, int k, float alpha,
+        float* pa, int lda, long strideA, float* pb, int ldb, long strideB, float beta, float* pc, int ldc, long strideC, int batch, bool lower)
+    {
+        if (k == 0 || alpha == 0f)
+        {
+            for (int i = 0; i < batch; i++)
             {
-                _ta = transA; _tb = transB; _m = m; _n = n; _k = k; _lda = lda; _ldb = ldb; _ldc = ldc;
-                _alpha = alpha; _beta = beta; _a = pa; _b = pb; _c = pc;
-                try
-                {
-                    // Tiny products (Newton–Schulz on 32 x 32 hidden layers, a classifier's last layer) finish in
-                    // microseconds: waking workers costs as much, and on a loaded machine far more (a worker
-                    // waits for a time slice), so they run on the calling thread. Rows of C are computed the
-                    // same way on any thread, so the result does not change.
-                    int threads = (long)m * n * k < SerialWork ? 1 : Math.Min(WorkerPool.Degree, _perThread.Length);
-                    if (threads > 1 && UseKSplit(m, n, k, threads)) RunKSplit(threads);
-                    else RunRowSplit(threads);
-                }
-                finally { _a = _b = _c = null; }
+                ScaleC(pc + i * strideC, m, n, ldc, beta);
+                if (lower) SymmetricMirror.LowerToUpper(pc + i * strideC, n, ldc);
             }
+            return;
+        }
+        // The streaming kernels compute all of C (in lower mode the mirror afterwards rewrites the same values).
+        // They choose by shape alone, so if they take the first product of a batch they take every one, and a
+        // batched product stays bit-identical to the same product alone.
+        if (UseSkinny && SkinnyGemm.TryRun(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc))
+        {
+            for (int i = 1; i < batch; i++)
+                SkinnyGemm.TryRun(transA, transB, m, n, k, alpha, pa + i * strideA, lda, pb + i * strideB, ldb, beta, pc + i * strideC, ldc);
+            if (lower) for (int i = 0; i < batch; i++) SymmetricMirror.LowerToUpper(pc + i * strideC, n, ldc);
+            return;
+        }
+        lock (_gate)
+        {
+            _ta = transA; _tb = transB; _m = m; _n = n; _k = k; _lda = lda; _ldb = ldb; _ldc = ldc;
+            _alpha = alpha; _beta = beta; _a = pa; _b = pb; _c = pc;
+            _batch = batch; _strideA = strideA; _strideB = strideB; _strideC = strideC; _lower = lower;
+            try
+            {
+                // Tiny products (Newton–Schulz on 32 x 32 hidden layers, a classifier's last layer) finish in
+                // microseconds: waking workers costs as much, and on a loaded machine far more (a worker
+                // waits for a time slice), so they run on the calling thread. Rows of C are computed the
+                // same way on any thread, so the result does not change.
+                long work = (long)m * n * k * batch / (lower ? 2 : 1);
+                int threads = work < SerialWork ? 1 : Math.Min(WorkerPool.Degree, _perThread.Length);
+                // The k-split computes all of C (in lower mode too: the mirror rewrites equal values).
+                if (threads > 1 && batch == 1 && UseKSplit(m, n, k, threads)) RunKSplit(threads);
+                else RunRowSplit(threads);
+                if (lower) Mirror(threads);
+            }
+            finally { _a = _b = _c = null; }
         }
     }
 
@@ -126,9 +193,11 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
 
     private void RunRowSplit(int threads)
     {
-        // Chunks: contiguous row ranges of C aligned to the register tile.
+        // Chunks: contiguous ranges of row tiles of C (over the whole batch), aligned to the register tile.
         int tiles = (_m + _mr - 1) / _mr;
-        _chunks = Math.Max(1, Math.Min(threads, tiles));
+        long all = (long)tiles * _batch;
+        _chunks = (int)Math.Max(1, Math.Min(threads, all));
+        SplitRowTiles(tiles);
         for (int jc = 0; jc < _n; jc += _nc)
         {
             _jc = jc; _ncCur = Math.Min(_nc, _n - jc);
@@ -136,33 +205,109 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
             {
                 _pc = pc; _kcCur = Math.Min(_kc, _k - pc);
                 int panels = (_ncCur + _nr - 1) / _nr;
-                Ensure(ref _sharedB, (long)panels * _nr * _kcCur);
-                WorkerPool.Run(Math.Min(_chunks, panels), _packSharedB);
+                Ensure(ref _sharedB, (long)_batch * panels * _nr * _kcCur);
+                WorkerPool.Run((int)Math.Min(_chunks, (long)panels * _batch), _packSharedB);
                 WorkerPool.Run(_chunks, _computeRows);
             }
+        }
+    }
+
+    // Chunk boundaries over the batch's row tiles. A full product gives every chunk the same number of tiles;
+    // in lower mode a row tile's work grows with its row (the columns up to the diagonal), so the boundaries
+    // balance that work instead. Any split gives the same bits: it only decides which thread computes a tile.
+    private void SplitRowTiles(int tiles)
+    {
+        int all = tiles * _batch;
+        _chunkTile[0] = 0;
+        if (!_lower)
+        {
+            for (int t = 1; t <= _chunks; t++) _chunkTile[t] = (int)((long)all * t / _chunks);
+            return;
+        }
+        long perMatrix = 0;
+        for (int t = 0; t < tiles; t++) perMatrix += Math.Min(_n, (long)(t + 1) * _mr);
+        long total = perMatrix * _batch, done = 0;
+        int chunk = 1;
+        for (int g = 0; g < all && chunk < _chunks; g++)
+        {
+            done += Math.Min(_n, (long)(g % tiles + 1) * _mr);
+            while (chunk < _chunks && done * _chunks >= total * chunk) _chunkTile[chunk++] = g + 1;
+        }
+        while (chunk <= _chunks) _chunkTile[chunk++] = all;
+    }
+
+    // Lower mode, after every tile is done: the upper triangles from the lower ones, row blocks shared out
+    // between the threads by their cost (block J of an n-wide C copies about n/8 − J 8x8 blocks).
+    private void Mirror(int threads)
+    {
+        int blocks = SymmetricMirror.Blocks(_n), all = blocks * _batch;
+        _chunks = Math.Max(1, Math.Min(threads, all));
+        if (_chunks == 1)
+        {
+            for (int i = 0; i < _batch; i++) SymmetricMirror.LowerToUpper(_c + i * _strideC, _n, _ldc);
+            return;
+        }
+        long perMatrix = (long)blocks * (blocks + 1) / 2, total = perMatrix * _batch, done = 0;
+        int chunk = 1;
+        _chunkTile[0] = 0;
+        for (int g = 0; g < all && chunk < _chunks; g++)
+        {
+            done += blocks - g % blocks;
+            while (chunk < _chunks && done * _chunks >= total * chunk) _chunkTile[chunk++] = g + 1;
+        }
+        while (chunk <= _chunks) _chunkTile[chunk++] = all;
+        WorkerPool.Run(_chunks, _mirrorRows);
+    }
+
+    private void MirrorRowsChunk(int chunk)
+    {
+        int blocks = SymmetricMirror.Blocks(_n);
+        for (int g = _chunkTile[chunk], g1 = _chunkTile[chunk + 1]; g < g1;)
+        {
+            int bi = g / blocks, j0 = g % blocks, j1 = Math.Min(blocks, j0 + (g1 - g));
+            SymmetricMirror.LowerToUpperRows(_c + bi * _strideC, _n, _ldc, j0, j1);
+            g += j1 - j0;
         }
     }
 
     private void PackSharedBChunk(int chunk)
     {
         int panels = (_ncCur + _nr - 1) / _nr;
-        int parts = Math.Min(_chunks, panels);
-        int p0 = panels * chunk / parts, p1 = panels * (chunk + 1) / parts;
-        GemmPacking.PackB(_tb, _b, _ldb, _pc, _kcCur, _jc, _ncCur, _nr, _sharedB.Ptr, p0 * _nr, p1 * _nr);
+        long all = (long)panels * _batch;
+        int parts = (int)Math.Min(_chunks, all);
+        long q0 = all * chunk / parts, q1 = all * (chunk + 1) / parts;
+        long panelFloats = (long)_nr * _kcCur;
+        for (long q = q0; q < q1;)
+        {
+            int bi = (int)(q / panels), p0 = (int)(q % panels);
+            int p1 = (int)Math.Min(panels, p0 + (q1 - q));
+            GemmPacking.PackB(_tb, _b + bi * _strideB, _ldb, _pc, _kcCur, _jc, _ncCur, _nr,
+                _sharedB.Ptr + bi * panels * panelFloats, p0 * _nr, p1 * _nr);
+            q += p1 - p0;
+        }
     }
 
     private void ComputeRowsChunk(int chunk)
     {
         int tiles = (_m + _mr - 1) / _mr;
-        int i0 = tiles * chunk / _chunks * _mr, i1 = Math.Min(_m, tiles * (chunk + 1) / _chunks * _mr);
+        int g0 = _chunkTile[chunk], g1 = _chunkTile[chunk + 1];
+        if (g0 >= g1) return;
         ref var ws = ref _perThread[chunk];
         Ensure(ref ws.A, (long)_mc * _kcCur);
         float betaEff = _pc == 0 ? _beta : 1f;
-        for (int ic = i0; ic < i1; ic += _mc)
+        int panels = (_ncCur + _nr - 1) / _nr;
+        for (int g = g0; g < g1;)
         {
-            int mc = Math.Min(_mc, i1 - ic);
-            GemmPacking.PackA(_ta, _a, _lda, ic, mc, _pc, _kcCur, _mr, ws.A.Ptr);
-            MacroKernel(mc, _ncCur, _kcCur, ws.A.Ptr, _sharedB.Ptr, _c + (long)ic * _ldc + _jc, _ldc, _alpha, betaEff);
+            int bi = g / tiles, t0 = g % tiles, t1 = Math.Min(tiles, t0 + (g1 - g));
+            int i0 = t0 * _mr, i1 = Math.Min(_m, t1 * _mr);
+            float* a = _a + bi * _strideA, c = _c + bi * _strideC, bp = _sharedB.Ptr + (long)bi * panels * _nr * _kcCur;
+            for (int ic = i0; ic < i1; ic += _mc)
+            {
+                int mc = Math.Min(_mc, i1 - ic);
+                GemmPacking.PackA(_ta, a, _lda, ic, mc, _pc, _kcCur, _mr, ws.A.Ptr);
+                MacroKernel(mc, _ncCur, _kcCur, ws.A.Ptr, bp, c + (long)ic * _ldc + _jc, _ldc, _alpha, betaEff, _lower, ic - _jc);
+            }
+            g += t1 - t0;
         }
     }
 
@@ -196,7 +341,7 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
                 {
                     int mc = Math.Min(_mc, _m - ic);
                     GemmPacking.PackA(_ta, _a, _lda, ic, mc, pc, kc, _mr, ws.A.Ptr);
-                    MacroKernel(mc, nc, kc, ws.A.Ptr, ws.B.Ptr, ws.C.Ptr + (long)ic * ldp + jc, ldp, _alpha, betaEff);
+                    MacroKernel(mc, nc, kc, ws.A.Ptr, ws.B.Ptr, ws.C.Ptr + (long)ic * ldp + jc, ldp, _alpha, betaEff, false, 0);
                 }
             }
         }
@@ -218,18 +363,23 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
         }
     }
 
-    // C[0:mc, 0:nc] (row stride ldc) = alpha · Ap · Bp + beta · C, tile by tile.
-    private void MacroKernel(int mc, int nc, int kc, float* ap, float* bp, float* c, int ldc, float alpha, float beta)
+    // C[0:mc, 0:nc] (row stride ldc) = alpha · Ap · Bp + beta · C, tile by tile. With lowerOnly, tiles whose
+    // every element lies above the diagonal of the whole C are skipped; rowOffset is (row of this block's
+    // first row) − (column of its first column) in the whole C, so element (ir, jr) is on the diagonal when
+    // ir + rowOffset == jr.
+    private void MacroKernel(int mc, int nc, int kc, float* ap, float* bp, float* c, int ldc, float alpha, float beta, bool lowerOnly, int rowOffset)
     {
         int mr = _mr, nr = _nr;
         float* tile = stackalloc float[MicrokernelAvx512.MR * MicrokernelAvx512.NR];
         for (int jr = 0; jr < nc; jr += nr)
         {
+            if (lowerOnly && jr > mc - 1 + rowOffset) break;   // no row of this block reaches column jr
             int cols = Math.Min(nr, nc - jr);
             float* bPanel = bp + (long)jr * kc;
             for (int ir = 0; ir < mc; ir += mr)
             {
                 int rows = Math.Min(mr, mc - ir);
+                if (lowerOnly && jr > ir + rows - 1 + rowOffset) continue;
                 float* aPanel = ap + (long)ir * kc;
                 float* cTile = c + (long)ir * ldc + jr;
                 if (rows == mr && cols == nr)

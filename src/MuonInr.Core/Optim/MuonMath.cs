@@ -36,10 +36,28 @@ public static class MuonMath
 
     /// <summary>
     /// One step of the Muon-family member <paramref name="rule"/>; <paramref name="step"/> is the 1-based
-    /// step count of this parameter (bias corrections of NAMO). Allocates nothing.
+    /// step count of this parameter (bias corrections of NAMO). Allocates nothing. The same three stages
+    /// (<see cref="Prepare"/>, the orthogonalizer, <see cref="Finish"/>) run for a batch of same-shape
+    /// matrices in <see cref="MuonWithAuxAdam"/>, with one batched orthogonalization between them.
     /// </summary>
     public static void Step(Span<float> w, ReadOnlySpan<float> g, MuonState state, Span<float> update, Span<float> orthogonal,
         int rows, int cols, double lr, double beta, bool nesterov, double weightDecay, IOrthogonalizer orthogonalizer, MuonRule rule, long step)
+    {
+        double gradNormSq = Prepare(w, g, state, update, orthogonal, rows, cols, beta, nesterov, rule);
+        if (Orthogonalizes(rule)) orthogonalizer.Orthogonalize(update, rows, cols, orthogonal);
+        Finish(w, g, state, update, orthogonal, rows, cols, lr, beta, weightDecay, rule, step, gradNormSq);
+    }
+
+    /// <summary>Whether <paramref name="rule"/>'s direction starts with orthogonalizing U (all but the cosh brake alone).</summary>
+    public static bool Orthogonalizes(MuonRule rule) => rule.Direction != MuonDirection.CoshBrake;
+
+    /// <summary>
+    /// Stages 1–2 of a step: momentum → U (in <paramref name="update"/>), then the rule's transform of U;
+    /// <paramref name="orthogonal"/> is scratch here. Checks every buffer's length. Returns ‖G‖² when the rule
+    /// needs it (NAMO), else 0.
+    /// </summary>
+    public static double Prepare(ReadOnlySpan<float> w, ReadOnlySpan<float> g, MuonState state, Span<float> update, Span<float> orthogonal,
+        int rows, int cols, double beta, bool nesterov, MuonRule rule)
     {
         int n = rows * cols;
         var momentum = state.Momentum;
@@ -85,18 +103,26 @@ public static class MuonMath
             for (int i = 0; i < n; i++) update[i] = Math.Clamp(update[i], -tau, tau);
         }
 
+        return gradNormSq;
+    }
+
+    /// <summary>
+    /// Stages 3–6 after the orthogonalizer has written O = orth(U) into <paramref name="orthogonal"/> (when
+    /// <see cref="Orthogonalizes"/>): the rest of the direction, adaptive scaling, update size, decay and
+    /// the update of <paramref name="w"/>. <paramref name="gradNormSq"/> is what <see cref="Prepare"/> returned.
+    /// </summary>
+    public static void Finish(Span<float> w, ReadOnlySpan<float> g, MuonState state, Span<float> update, Span<float> orthogonal,
+        int rows, int cols, double lr, double beta, double weightDecay, MuonRule rule, long step, double gradNormSq)
+    {
+        int n = rows * cols;
         // 3. Direction O (in `orthogonal`); `update` keeps U for NAMO's norms.
         switch (rule.Direction)
         {
-            case MuonDirection.Orthogonalize:
-                orthogonalizer.Orthogonalize(update, rows, cols, orthogonal);
-                break;
             case MuonDirection.CoshBrake:
                 update.CopyTo(orthogonal);
                 CoshBrake(orthogonal, rule.CoshGamma);
                 break;
             case MuonDirection.OrthogonalizeThenCoshBrake:
-                orthogonalizer.Orthogonalize(update, rows, cols, orthogonal);
                 CoshBrake(orthogonal, rule.CoshGamma);
                 break;
         }

@@ -15,6 +15,9 @@ namespace MuonInr.Optim;
 public sealed class MuonWithAuxAdam : Optimizer
 {
     private float[] _update = [], _orthogonal = [];
+    private bool[] _done = [];
+    private int[] _batch = [];
+    private double[] _gradNormSq = [];
     private RootNewtonSchulz? _root;
 
     /// <summary>Creates the optimizer; add groups with <see cref="AddMuonGroup"/> and <see cref="AddAdamGroup"/>.</summary>
@@ -66,31 +69,74 @@ public sealed class MuonWithAuxAdam : Optimizer
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The Muon parameters of a group that share a matrix shape (an INR's hidden layers) are orthogonalized
+    /// together in one batched pass (<see cref="IOrthogonalizer.OrthogonalizeBatch"/>); every parameter's
+    /// update is the same as stepping it alone.
+    /// </remarks>
     public override void Step()
     {
         foreach (var g in ParamGroups)
-            foreach (var p in g.Parameters)
+        {
+            if (!g.UseMuon)
             {
-                if (p.Grad is null) continue;
-                var s = State(p);
-                s.Step++;
-                if (g.UseMuon)
+                foreach (var p in g.Parameters)
                 {
-                    int rows = p.Dim(0), cols = p.Length / Math.Max(1, rows);
-                    if (_update.Length < p.Length) { _update = new float[p.Length]; _orthogonal = new float[p.Length]; }
-                    int second = Rule.SecondMomentLength(rows, cols);
-                    var state = new MuonState(s.Buffer("momentum_buffer", p.Length),
-                        second > 0 ? s.Buffer("second_moment", second) : default,
-                        Rule.Scale == MuonUpdateScale.PowerIterationSpectral ? s.Buffer("power_vector", rows + cols) : default);
-                    MuonMath.Step(p.Span, p.Grad.Span, state, _update.AsSpan(0, p.Length), _orthogonal.AsSpan(0, p.Length),
-                        rows, cols, g.LearningRate, g.Momentum, g.Nesterov, g.WeightDecay, Rule.SizeSpecificNewtonSchulz ? _root ??= new RootNewtonSchulz() : Orthogonalizer, Rule, s.Step);
-                }
-                else
-                {
+                    if (p.Grad is null) continue;
+                    var s = State(p);
+                    s.Step++;
                     AdamMath.LerpStep(p.Span, p.Grad.Span, s.Buffer("exp_avg", p.Length), s.Buffer("exp_avg_sq", p.Length), s.Step,
                         g.LearningRate, g.Beta1, g.Beta2, g.Eps, g.WeightDecay);
                 }
+                continue;
             }
+            var orthogonalizer = Rule.SizeSpecificNewtonSchulz ? _root ??= new RootNewtonSchulz() : Orthogonalizer;
+            var ps = g.Parameters;
+            if (_done.Length < ps.Count) _done = new bool[ps.Count];
+            Array.Clear(_done, 0, ps.Count);
+            for (int first = 0; first < ps.Count; first++)
+            {
+                if (_done[first] || ps[first].Grad is null) continue;
+                // The batch: this parameter and every later one of the same matrix shape.
+                int rows = ps[first].Dim(0), cols = ps[first].Length / Math.Max(1, rows), n = rows * cols;
+                int count = 0;
+                for (int j = first; j < ps.Count; j++)
+                {
+                    var q = ps[j];
+                    if (_done[j] || q.Grad is null || q.Length != n || q.Dim(0) != rows) continue;
+                    if (_batch.Length <= count) Array.Resize(ref _batch, 2 * count + 2);
+                    if (_gradNormSq.Length <= count) Array.Resize(ref _gradNormSq, 2 * count + 2);
+                    _batch[count++] = j;
+                    _done[j] = true;
+                }
+                if (_update.Length < count * n) { _update = new float[count * n]; _orthogonal = new float[count * n]; }
+                for (int b = 0; b < count; b++)
+                {
+                    var p = ps[_batch[b]];
+                    var s = State(p);
+                    s.Step++;
+                    _gradNormSq[b] = MuonMath.Prepare(p.Span, p.Grad!.Span, MuonStateOf(s, rows, cols), _update.AsSpan(b * n, n), _orthogonal.AsSpan(b * n, n),
+                        rows, cols, g.Momentum, g.Nesterov, Rule);
+                }
+                if (MuonMath.Orthogonalizes(Rule))
+                    orthogonalizer.OrthogonalizeBatch(_update.AsSpan(0, count * n), count, rows, cols, _orthogonal.AsSpan(0, count * n));
+                for (int b = 0; b < count; b++)
+                {
+                    var p = ps[_batch[b]];
+                    var s = State(p);
+                    MuonMath.Finish(p.Span, p.Grad!.Span, MuonStateOf(s, rows, cols), _update.AsSpan(b * n, n), _orthogonal.AsSpan(b * n, n),
+                        rows, cols, g.LearningRate, g.Momentum, g.WeightDecay, Rule, s.Step, _gradNormSq[b]);
+                }
+            }
+        }
         StepCount++;
+    }
+
+    private MuonState MuonStateOf(ParameterState s, int rows, int cols)
+    {
+        int second = Rule.SecondMomentLength(rows, cols);
+        return new MuonState(s.Buffer("momentum_buffer", rows * cols),
+            second > 0 ? s.Buffer("second_moment", second) : default,
+            Rule.Scale == MuonUpdateScale.PowerIterationSpectral ? s.Buffer("power_vector", rows + cols) : default);
     }
 }

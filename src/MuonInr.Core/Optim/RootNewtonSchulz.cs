@@ -31,11 +31,18 @@ public sealed class RootNewtonSchulz : IOrthogonalizer
 
     /// <inheritdoc />
     public void Orthogonalize(ReadOnlySpan<float> input, int rows, int cols, Span<float> output)
+        => For(rows, cols).Orthogonalize(input, rows, cols, output);
+
+    /// <inheritdoc />
+    public void OrthogonalizeBatch(ReadOnlySpan<float> input, int count, int rows, int cols, Span<float> output)
+        => For(rows, cols).OrthogonalizeBatch(input, count, rows, cols, output);
+
+    private NewtonSchulz For(int rows, int cols)
     {
         int size = SizeFor(rows, cols);
         if (!_bySize.TryGetValue(size, out var ns))
             _bySize[size] = ns = new NewtonSchulz("root-ns", Table.Value.First(e => e.Size == size).Coefficients);
-        ns.Orthogonalize(input, rows, cols, output);
+        return ns;
     }
 
     private static IReadOnlyList<(int, (double, double, double)[])> Load()

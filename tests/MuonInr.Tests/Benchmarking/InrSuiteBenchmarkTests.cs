@@ -6,7 +6,7 @@ namespace MuonInr.Tests.Benchmarking;
 
 // One collection with the bench CLI tests: both swap Gemm.Provider for a recording one during a step.
 /// <summary>The INR suite at tiny sizes (no timing assertions) and the PyTorch script's configuration.</summary>
-[Collection("Gemm provider")]
+[Collection(MuonInr.Tests.TestSupport.GemmProviderCollection.Name)]
 public class InrSuiteBenchmarkTests
 {
     private static readonly InrSuiteOptions Tiny = new() { Width = 8, Height = 6, Hidden = 16, Steps = 2, Warmup = 1 };

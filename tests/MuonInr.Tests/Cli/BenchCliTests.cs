@@ -5,7 +5,7 @@ using MuonInr.Tests.TestSupport;
 namespace MuonInr.Tests.Cli;
 
 /// <summary><c>muoninr bench --suite inr</c> without PyTorch (tests never need Python).</summary>
-[Collection("Gemm provider")]
+[Collection(MuonInr.Tests.TestSupport.GemmProviderCollection.Name)]
 public class BenchCliTests
 {
     [Fact]
@@ -49,5 +49,17 @@ public class BenchCliTests
         var (code, _, stderr) = CliRunner.Run(["bench", "--suite", "inr", "--torch", "none", option, value]);
         Assert.Equal(2, code);
         Assert.StartsWith("error:", stderr);
+    }
+
+    [Fact]
+    public void A_named_torch_that_cannot_import_torch_is_a_usage_error()
+    {
+        // The default reference may be missing (skipped with a note); one the user names must work.
+        string missing = Path.Combine(Path.GetTempPath(), $"no-python-{Guid.NewGuid():N}");
+        var (code, stdout, stderr) = CliRunner.Run(["bench", "--suite", "inr", "--quick", "--torch", missing, "--size", "8x6", "--hidden", "8"]);
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: --torch '" + missing + "' cannot run PyTorch", stderr);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.DoesNotContain("relu-mlp", stdout);
     }
 }
