@@ -65,12 +65,12 @@ internal static unsafe class GemmPacking
         }
     }
 
-    // Steps [0, kc − kc % 8) of a full panel: dst[p·mr + r] = src[r·lda + p] for r < mr (mr ≤ 16), by
+    // Steps [0, kc − kc % 8) of a full panel: dst[p·mr + r] = src[r·lda + p] for r < mr (mr ≤ 32), by
     // 8 x 8 register transposes of row groups (a group of fewer than 8 rows transposes zeros in the
     // missing rows and stores only its rows). Returns the number of steps packed.
     private static int PackRowsTransposed(float* src, int lda, int kc, int mr, float* dst)
     {
-        if (mr > 16) return 0;
+        if (mr > 32) return 0;
         int end = kc - kc % 8;
         for (int p = 0; p < end; p += 8)
         {
@@ -144,14 +144,18 @@ internal static unsafe class GemmPacking
             float* panel = dst + (long)jr * kc;
             if (transB)
             {
-                // op(B)[p, j] = B[j, p]: each of the nr columns is a unit-stride row of B.
+                // op(B)[p, j] = B[j, p]: each of the nr columns is a unit-stride row of B. Full panels go
+                // through 8 x 8 register transposes like A's rows (this packing is a tenth of a 256³
+                // product, Newton–Schulz's X·Xᵀ, when done element by element at stride nr).
+                float* rowsSrc = b + (long)(j0 + jr) * ldb + p0;
+                int done = cols == nr && VectorPacking && Avx.IsSupported ? PackRowsTransposed(rowsSrc, ldb, kc, nr, panel) : 0;
                 for (int c = 0; c < nr; c++)
                 {
                     float* d = panel + c;
                     if (c < cols)
                     {
                         float* src = b + (long)(j0 + jr + c) * ldb + p0;
-                        for (int p = 0; p < kc; p++) d[(long)p * nr] = src[p];
+                        for (int p = done; p < kc; p++) d[(long)p * nr] = src[p];
                     }
                     else
                     {

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace MuonInr.Kernels;
 
@@ -34,6 +35,14 @@ internal static unsafe class MicrokernelAvx2
         var c4_1 = Vector256<float>.Zero;
         var c5_0 = Vector256<float>.Zero;
         var c5_1 = Vector256<float>.Zero;
+        // The C tile is read (beta ≠ 0) or written only after the k loop; when C is large (2048² and up,
+        // a later k block) its lines are in L3 or memory, so request them now and let the loop hide the miss.
+        if (Sse.IsSupported)
+            for (int r = 0; r < MR; r++)
+            {
+                Sse.Prefetch0(c + r * (nint)ldc);
+                Sse.Prefetch0(c + r * (nint)ldc + NR - 1);
+            }
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector256.Load(b + 0);

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace MuonInr.Kernels;
 
@@ -47,6 +48,15 @@ internal static unsafe class MicrokernelAvx512
         var c10_1 = Vector512<float>.Zero;
         var c11_0 = Vector512<float>.Zero;
         var c11_1 = Vector512<float>.Zero;
+        // The C tile's lines are needed only after the k loop; when C is large they are in L3 or memory, so
+        // request them now (each row of 32 floats spans two or three lines).
+        if (Sse.IsSupported)
+            for (int r = 0; r < MR; r++)
+            {
+                Sse.Prefetch0(c + r * (nint)ldc);
+                Sse.Prefetch0(c + r * (nint)ldc + 16);
+                Sse.Prefetch0(c + r * (nint)ldc + NR - 1);
+            }
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b + 0);

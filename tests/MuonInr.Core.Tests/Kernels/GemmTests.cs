@@ -111,29 +111,30 @@ public class GemmTests
     [MemberData(nameof(Isas))]
     public void Vector_packing_gives_bit_identical_products_to_scalar_packing(GemmKernelIsa isa)
     {
-        // The vector paths of GemmPacking (8 x 8 register transposes of non-transposed A, vector copies of
-        // transposed A) only move data: the product must not change by a single bit. Sizes: full panels
-        // and a partial last panel, kc tails (k mod 8 ≠ 0), padded leading dimensions. Flipping the
-        // process-wide switch cannot change other tests' results, only their speed.
+        // The vector paths of GemmPacking (8 x 8 register transposes of non-transposed A and of transposed B,
+        // vector copies of transposed A) only move data: the product must not change by a single bit. Sizes:
+        // full panels and a partial last panel, kc tails (k mod 8 ≠ 0), padded leading dimensions. Flipping
+        // the process-wide switch cannot change other tests' results, only their speed.
         using var gemm = new ManagedGemm(isa);
         var rng = new Rng(77);
         foreach (bool ta in new[] { false, true })
-        foreach (var (m, n, k) in new[] { (48, 32, 64), (97, 33, 261), (24, 16, 8), (25, 17, 15), (300, 40, 300) })
+        foreach (bool tb in new[] { false, true })
+        foreach (var (m, n, k) in new[] { (48, 32, 64), (97, 33, 261), (24, 16, 8), (25, 17, 15), (300, 40, 300), (256, 256, 256) })
         {
-            int lda = (ta ? m : k) + 5, ldb = n + 3;
-            var a = new float[(ta ? k : m) * lda]; var b = new float[k * ldb];
+            int lda = (ta ? m : k) + 5, ldb = (tb ? k : n) + 3;
+            var a = new float[(ta ? k : m) * lda]; var b = new float[(tb ? n : k) * ldb];
             rng.FillUniform(a, -1, 1); rng.FillUniform(b, -1, 1);
             var cVector = new float[m * n]; var cScalar = new float[m * n];
             try
             {
                 GemmPacking.VectorPacking = false;
-                gemm.Sgemm(ta, false, m, n, k, 1f, a, lda, b, ldb, 0f, cScalar, n);
+                gemm.Sgemm(ta, tb, m, n, k, 1f, a, lda, b, ldb, 0f, cScalar, n);
             }
             finally { GemmPacking.VectorPacking = true; }
-            gemm.Sgemm(ta, false, m, n, k, 1f, a, lda, b, ldb, 0f, cVector, n);
+            gemm.Sgemm(ta, tb, m, n, k, 1f, a, lda, b, ldb, 0f, cVector, n);
             for (int i = 0; i < cVector.Length; i++)
                 Assert.True(BitConverter.SingleToInt32Bits(cVector[i]) == BitConverter.SingleToInt32Bits(cScalar[i]),
-                    $"{gemm.Name} {(ta ? 'T' : 'N')}N {m}x{n}x{k}: element {i} differs ({cVector[i]} vs {cScalar[i]})");
+                    $"{gemm.Name} {(ta ? 'T' : 'N')}{(tb ? 'T' : 'N')} {m}x{n}x{k}: element {i} differs ({cVector[i]} vs {cScalar[i]})");
         }
     }
 
