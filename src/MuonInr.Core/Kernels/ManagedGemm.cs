@@ -282,7 +282,7 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
             int bi = (int)(q / panels), p0 = (int)(q % panels);
             int p1 = (int)Math.Min(panels, p0 + (q1 - q));
             GemmPacking.PackB(_tb, _b + bi * _strideB, _ldb, _pc, _kcCur, _jc, _ncCur, _nr,
-                _sharedB.Ptr + bi * panels * panelFloats, p0 * _nr, p1 * _nr);
+                _sharedB.Ptr + bi * panels * panelFloats, p0 * _nr, p1 * _nr, prefetchNext: _pc + _kcCur < _k);
             q += p1 - p0;
         }
     }
@@ -304,7 +304,7 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
             for (int ic = i0; ic < i1; ic += _mc)
             {
                 int mc = Math.Min(_mc, i1 - ic);
-                GemmPacking.PackA(_ta, a, _lda, ic, mc, _pc, _kcCur, _mr, ws.A.Ptr);
+                GemmPacking.PackA(_ta, a, _lda, ic, mc, _pc, _kcCur, _mr, ws.A.Ptr, prefetchNext: _pc + _kcCur < _k);
                 MacroKernel(mc, _ncCur, _kcCur, ws.A.Ptr, bp, c + (long)ic * _ldc + _jc, _ldc, _alpha, betaEff, _lower, ic - _jc);
             }
             g += t1 - t0;
@@ -336,11 +336,11 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
             for (int jc = 0; jc < _n; jc += _nc)
             {
                 int nc = Math.Min(_nc, _n - jc);
-                GemmPacking.PackB(_tb, _b, _ldb, pc, kc, jc, nc, _nr, ws.B.Ptr, 0, nc);
+                GemmPacking.PackB(_tb, _b, _ldb, pc, kc, jc, nc, _nr, ws.B.Ptr, 0, nc, prefetchNext: pc + kc < k1);
                 for (int ic = 0; ic < _m; ic += _mc)
                 {
                     int mc = Math.Min(_mc, _m - ic);
-                    GemmPacking.PackA(_ta, _a, _lda, ic, mc, pc, kc, _mr, ws.A.Ptr);
+                    GemmPacking.PackA(_ta, _a, _lda, ic, mc, pc, kc, _mr, ws.A.Ptr, prefetchNext: pc + kc < k1);
                     MacroKernel(mc, nc, kc, ws.A.Ptr, ws.B.Ptr, ws.C.Ptr + (long)ic * ldp + jc, ldp, _alpha, betaEff, false, 0);
                 }
             }
