@@ -201,9 +201,12 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
         for (int jc = 0; jc < _n; jc += _nc)
         {
             _jc = jc; _ncCur = Math.Min(_nc, _n - jc);
-            for (int pc = 0; pc < _k; pc += _kc)
+            // k blocks of equal depth (at most kc): k = 257 runs as 129 + 128, not as 256 and a one-step block
+            // that pays a whole pass of packing and fork–joins for 1/257 of the work.
+            int kBlocks = (_k + _kc - 1) / _kc, kStep = (_k + kBlocks - 1) / kBlocks;
+            for (int pc = 0; pc < _k; pc += kStep)
             {
-                _pc = pc; _kcCur = Math.Min(_kc, _k - pc);
+                _pc = pc; _kcCur = Math.Min(kStep, _k - pc);
                 int panels = (_ncCur + _nr - 1) / _nr;
                 Ensure(ref _sharedB, (long)_batch * panels * _nr * _kcCur);
                 WorkerPool.Run((int)Math.Min(_chunks, (long)panels * _batch), _packSharedB);
