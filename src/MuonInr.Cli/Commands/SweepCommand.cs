@@ -183,12 +183,17 @@ internal static class SweepCommand
     {
         var dir = new Argument<string>("DIR") { Description = "Sweep folder." };
         var save = new Option<string?>("--save-presets") { Description = "Also write the winners' learning rates as a presets file (for --presets)." };
-        var cmd = new Command("report", "Write the sweep's report.html (heatmaps, selected configurations, evaluation table).") { dir, save };
+        var svg = new Option<string?>("--svg") { Description = "Also write every chart of the report as a standalone SVG into this folder (created if missing)." };
+        var cmd = new Command("report", "Write the sweep's report.html (heatmaps, selected configurations, evaluation table).") { dir, save, svg };
         cmd.SetAction(p =>
         {
             var folder = TaskCommands.Guard(() => SweepFolder.Open(p.GetValue(dir)!));
-            string path = TaskCommands.Guard(() => SweepReport.Write(folder));
+            string? svgDir = p.GetValue(svg);
+            if (svgDir is not null && File.Exists(svgDir))
+                throw new CliException($"--svg '{svgDir}' is a file; give a folder for the charts (it is created if missing).", CliApp.Usage);
+            string path = TaskCommands.Guard(() => SweepReport.Write(folder, svgDir));
             ctx.Out.WriteLine($"report: {path}");
+            if (svgDir is not null) ctx.Out.WriteLine($"charts: {Path.GetFullPath(svgDir)}");
             if (p.GetValue(save) is { } file) { SweepReport.WritePresets(folder, file); ctx.Out.WriteLine($"presets: {Path.GetFullPath(file)}"); }
             return CliApp.Ok;
         });

@@ -18,9 +18,14 @@ public static class SweepReport
 {
     private static readonly CultureInfo Ci = CultureInfo.InvariantCulture;
 
-    /// <summary>Writes report.html into the folder; returns its path.</summary>
-    public static string Write(SweepFolder folder)
+    /// <summary>
+    /// Writes report.html into the folder; returns its path. With <paramref name="svgDirectory"/>, every chart
+    /// of the report is also written there as a standalone SVG (for papers and docs), named
+    /// <c>{model}-{optimizer}-heatmap.svg</c>, <c>{model}-lr.svg</c> and <c>{model}-{optimizer}-by-setting.svg</c>.
+    /// </summary>
+    public static string Write(SweepFolder folder, string? svgDirectory = null)
     {
+        if (svgDirectory is not null) Directory.CreateDirectory(svgDirectory);
         var (runs, metric, maximize, _) = folder.ReadPlan();
         var states = runs.Select(folder.State).ToList();
         var scores = SweepSelection.Scores(states, metric, maximize);
@@ -41,6 +46,11 @@ public static class SweepReport
         {
             report.Heading($"Tuning: {model}");
             var svgs = new List<string>();
+            void Add(string file, string svg)
+            {
+                svgs.Add(svg);
+                if (svgDirectory is not null) File.WriteAllText(Path.Combine(svgDirectory, FileName(file) + ".svg"), svg);
+            }
             foreach (var muon in scores.Where(s => s.Model == model && MuonRule.IsMuonFamily(s.Optimizer)).GroupBy(s => s.Optimizer).Select(g => g.ToList()))
             {
                 var rows = muon.Select(s => s.Representative.Spec.Optimizer.MuonLr!.Value).Distinct().Order().ToList();
@@ -52,7 +62,7 @@ public static class SweepReport
                         var cell = muon.Where(s => s.Representative.Spec.Optimizer.MuonLr == rows[r] && s.Representative.Spec.Optimizer.Lr == cols[c]).Select(s => s.Score).ToList();
                         values[r, c] = cell.Count == 0 ? double.NaN : maximize ? cell.Max() : cell.Min();
                     }
-                svgs.Add(new SvgHeatmap
+                Add($"{model}-{muon[0].Optimizer}-heatmap", new SvgHeatmap
                 {
                     Title = $"{model} + {muon[0].Optimizer}: {metric} on the tune set", Rows = rows.Select(v => v.ToString("G3", Ci)).ToList(), Columns = cols.Select(v => v.ToString("G3", Ci)).ToList(),
                     Values = values, RowLabel = "Muon LR", ColumnLabel = "auxiliary Adam LR", HigherIsBetter = maximize,
@@ -68,9 +78,10 @@ public static class SweepReport
                     var pts = g.GroupBy(s => s.Representative.Spec.Optimizer.Lr!.Value).Select(x => (Lr: x.Key, V: maximize ? x.Max(s => s.Score) : x.Min(s => s.Score))).OrderBy(p => p.Lr).ToList();
                     chart.Series.Add(new ChartSeries(g.Key, pts.Select(p => Math.Log10(p.Lr)).ToList(), pts.Select(p => double.IsFinite(p.V) ? p.V : double.NaN).ToList(), Color: SvgLineChart.ColorAt(i++)));
                 }
-                svgs.Add(chart.ToSvg());
+                Add($"{model}-lr", chart.ToSvg());
             }
-            svgs.AddRange(CurvesBySetting(scores.Where(s => s.Model == model).ToList(), metric, maximize));
+            foreach (var (optimizer, svg) in CurvesBySetting(scores.Where(s => s.Model == model).ToList(), metric, maximize))
+                Add($"{model}-{optimizer}-by-setting", svg);
             report.Svgs([.. svgs]);
         }
 
@@ -136,7 +147,7 @@ public static class SweepReport
     /// model.hidden in a hyperparameter-transfer sweep), the metric against the LR (Muon's for the Muon
     /// family, best over the auxiliary LR) with one curve per setting: whether the best LR stays put.
     /// </summary>
-    private static IEnumerable<string> CurvesBySetting(IReadOnlyList<ConfigScore> scores, string metric, bool maximize)
+    private static IEnumerable<(string Optimizer, string Svg)> CurvesBySetting(IReadOnlyList<ConfigScore> scores, string metric, bool maximize)
     {
         foreach (var group in scores.GroupBy(s => s.Optimizer).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
@@ -158,9 +169,12 @@ public static class SweepReport
                     .Select(x => (Lr: x.Key, V: maximize ? x.Max(s => s.Score.Score) : x.Min(s => s.Score.Score))).OrderBy(p => p.Lr).ToList();
                 chart.Series.Add(new ChartSeries(curve.Key, pts.Select(p => Math.Log10(p.Lr)).ToList(), pts.Select(p => double.IsFinite(p.V) ? p.V : double.NaN).ToList(), Color: SvgLineChart.ColorAt(i++)));
             }
-            yield return chart.ToSvg();
+            yield return (group.Key, chart.ToSvg());
         }
     }
+
+    // A file name from a model/optimizer label: letters, digits, '-', '_' and '.' kept, anything else '_'.
+    private static string FileName(string label) => new(label.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
 
 
     /// <summary>

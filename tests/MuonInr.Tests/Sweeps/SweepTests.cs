@@ -93,8 +93,15 @@ public class SweepTests : IDisposable
         Assert.Contains("class=\"cell\"", html);           // the Muon LR x aux LR heatmap
         Assert.Contains("auxiliary Adam LR", html);
         Assert.Contains("Selected configurations", html);
-        var rep = Cli(["sweep", "report", folder, "--save-presets", P("tuned.json")]);
+        var rep = Cli(["sweep", "report", folder, "--save-presets", P("tuned.json"), "--svg", P("charts")]);
         Assert.Equal(0, rep.Code);
+        // Every chart of the report also as a standalone SVG (for docs and papers).
+        Assert.True(File.Exists(P("charts/relu-mlp-muon-heatmap.svg")), string.Join(", ", Directory.GetFiles(P("charts"))));
+        Assert.StartsWith("<svg xmlns=\"http://www.w3.org/2000/svg\"", File.ReadAllText(P("charts/relu-mlp-muon-heatmap.svg")));
+        Assert.True(File.Exists(P("charts/relu-mlp-lr.svg")));
+        var notFolder = Cli(["sweep", "report", folder, "--svg", P("tuned.json")]);
+        Assert.Equal(2, notFolder.Code);
+        Assert.Contains("--svg", notFolder.Err);
         var winnerMuon = JsonNode.Parse(File.ReadAllText(P("tuned.json")))!["image"]!["models"]!["relu-mlp"]!["muon_lr"]!.GetValue<double>();
         var resolved = RunSpecResolver.Resolve(new RunSpec { Task = "image", Data = "generated" }, Presets.WithFile(P("tuned.json")));
         Assert.Equal(winnerMuon, resolved.Optimizer.MuonLr);
