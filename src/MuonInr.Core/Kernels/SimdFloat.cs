@@ -30,6 +30,8 @@ internal unsafe interface ISimdFloat<TSelf> where TSelf : struct, ISimdFloat<TSe
     static abstract TSelf Cos(TSelf x);
     static abstract void SinCos(TSelf x, out TSelf sin, out TSelf cos);
     static abstract TSelf Exp(TSelf x);
+    /// <summary>exp with subnormal results flushed to 0 (<see cref="FastTrig.ExpNormal(float)"/>).</summary>
+    static abstract TSelf ExpNormal(TSelf x);
 }
 
 /// <summary>Vector512&lt;float&gt; as <see cref="ISimdFloat{TSelf}"/>.</summary>
@@ -57,6 +59,7 @@ internal readonly unsafe struct Simd512(Vector512<float> v) : ISimdFloat<Simd512
         sin = new(s); cos = new(c);
     }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Simd512 Exp(Simd512 x) => new(FastTrig.Exp(x.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Simd512 ExpNormal(Simd512 x) => new(FastTrig.ExpNormal(x.V));
 }
 
 /// <summary>Vector256&lt;float&gt; as <see cref="ISimdFloat{TSelf}"/>.</summary>
@@ -84,6 +87,7 @@ internal readonly unsafe struct Simd256(Vector256<float> v) : ISimdFloat<Simd256
         sin = new(s); cos = new(c);
     }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Simd256 Exp(Simd256 x) => new(FastTrig.Exp(x.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Simd256 ExpNormal(Simd256 x) => new(FastTrig.ExpNormal(x.V));
 }
 
 /// <summary>Vector128&lt;float&gt; as <see cref="ISimdFloat{TSelf}"/>.</summary>
@@ -111,6 +115,7 @@ internal readonly unsafe struct Simd128(Vector128<float> v) : ISimdFloat<Simd128
         sin = new(s); cos = new(c);
     }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Simd128 Exp(Simd128 x) => new(FastTrig.Exp(x.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Simd128 ExpNormal(Simd128 x) => new(FastTrig.ExpNormal(x.V));
 }
 
 /// <summary>One float: the scalar mirror of the vector paths (<see cref="FastTrig.Sin(float)"/> and kin), for machines without a vector FMA.</summary>
@@ -138,4 +143,5 @@ internal readonly unsafe struct NoSimd(float v) : ISimdFloat<NoSimd>
         sin = new(s); cos = new(c);
     }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static NoSimd Exp(NoSimd x) => new(FastTrig.Exp(x.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static NoSimd ExpNormal(NoSimd x) => new(FastTrig.ExpNormal(x.V));
 }

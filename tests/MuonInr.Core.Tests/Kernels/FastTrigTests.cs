@@ -163,6 +163,31 @@ public class FastTrigTests
         AssertBits(e, ye, FastTrig.Exp, $"exp {w}");
     }
 
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void Exp_normal_is_exp_without_subnormals_in_every_width(Width w)
+    {
+        if (!FastTrig.IsAccelerated && w != Width.Scalar) return;
+        var x = Uniform(11, 50_000, -110f, 20f).Concat(new[] { 0f, float.NaN, float.NegativeInfinity, FastTrig.ExpNormalMin,
+            MathF.BitDecrement(FastTrig.ExpNormalMin), -87.336544f, -87.5f, -103.97f, -104f }).ToArray();
+        var y = new float[x.Length];
+        switch (w)
+        {
+            case Width.W512: FastTrig.Map<Simd512, FastTrig.ExpNormalOp>(x, y); break;
+            case Width.W256: FastTrig.Map<Simd256, FastTrig.ExpNormalOp>(x, y); break;
+            case Width.W128: FastTrig.Map<Simd128, FastTrig.ExpNormalOp>(x, y); break;
+            default: FastTrig.Map<NoSimd, FastTrig.ExpNormalOp>(x, y); break;
+        }
+        AssertBits(x, y, FastTrig.ExpNormal, $"expnormal {w}");
+        for (int i = 0; i < x.Length; i++)
+        {
+            if (float.IsNaN(x[i])) { Assert.True(float.IsNaN(y[i])); continue; }
+            Assert.False(float.IsSubnormal(y[i]), $"exp({x[i]:R}) gave the subnormal {y[i]:R}");
+            if (x[i] >= FastTrig.ExpNormalMin) Assert.Equal(FastTrig.Exp(x[i]), y[i]);   // unchanged where exp is normal
+            else Assert.True(y[i] == 0f && Math.Exp(x[i]) < 1.2e-38, $"x = {x[i]:R}: {y[i]:R}");
+        }
+    }
+
     private static void AssertBits(float[] x, float[] y, Func<float, float> scalar, string what)
     {
         for (int i = 0; i < x.Length; i++)
