@@ -163,7 +163,7 @@ public static class SweepReport
                 XLabel = muon ? "log10 Muon LR" : "log10 learning rate", YLabel = metric,
             };
             int i = 0;
-            foreach (var curve in settings.GroupBy(s => string.Join(", ", varying.Select(k => $"{k.Split('.')[^1]}={s.Leaves.GetValueOrDefault(k)}"))).OrderBy(g => g.Key, StringComparer.Ordinal))
+            foreach (var curve in settings.GroupBy(s => string.Join(", ", varying.Select(k => $"{k.Split('.')[^1]}={s.Leaves.GetValueOrDefault(k)}"))).OrderBy(g => g.Key, NaturalOrder))
             {
                 var pts = curve.GroupBy(s => muon ? s.Score.Representative.Spec.Optimizer.MuonLr!.Value : s.Score.Representative.Spec.Optimizer.Lr!.Value)
                     .Select(x => (Lr: x.Key, V: maximize ? x.Max(s => s.Score.Score) : x.Min(s => s.Score.Score))).OrderBy(p => p.Lr).ToList();
@@ -172,6 +172,30 @@ public static class SweepReport
             yield return (group.Key, chart.ToSvg());
         }
     }
+
+    // Curve labels like "hidden=64" before "hidden=128": runs of digits compare as numbers.
+    private static readonly Comparer<string> NaturalOrder = Comparer<string>.Create(static (a, b) =>
+    {
+        int i = 0, j = 0;
+        while (i < a.Length && j < b.Length)
+        {
+            if (char.IsAsciiDigit(a[i]) && char.IsAsciiDigit(b[j]))
+            {
+                int i0 = i, j0 = j;
+                while (i < a.Length && char.IsAsciiDigit(a[i])) i++;
+                while (j < b.Length && char.IsAsciiDigit(b[j])) j++;
+                string x = a[i0..i].TrimStart('0'), y = b[j0..j].TrimStart('0');
+                int c = x.Length != y.Length ? x.Length.CompareTo(y.Length) : string.CompareOrdinal(x, y);
+                if (c != 0) return c;
+            }
+            else
+            {
+                if (a[i] != b[j]) return a[i].CompareTo(b[j]);
+                i++; j++;
+            }
+        }
+        return (a.Length - i).CompareTo(b.Length - j);
+    });
 
     // A file name from a model/optimizer label: letters, digits, '-', '_' and '.' kept, anything else '_'.
     private static string FileName(string label) => new(label.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
