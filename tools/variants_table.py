@@ -6,6 +6,10 @@ import json, os, sys, statistics as st
 d = sys.argv[1] if len(sys.argv) > 1 else 'sweeps/variants'
 plan = json.load(open(os.path.join(d, 'plan.json')))
 rows = []
+
+def label(r):
+    return r.get('data') or os.path.basename(r['spec'].get('data') or '')
+
 for r in plan['runs']:
     sp = os.path.join(d, 'runs', r['id'], 'summary.json')
     s = json.load(open(sp)) if os.path.exists(sp) else None
@@ -21,7 +25,7 @@ for m in models:
         if o not in opts: opts.append(o)
     adam_sps = [s['seconds_per_step'] for r, s in tune if s and r['spec']['optimizer']['name'] == 'adam' and s.get('seconds_per_step')]
     adam_sps = st.median(adam_sps) if adam_sps else None
-    adam_eval = {r['data']: s['metrics']['psnr']['value'] for r, s in ev if s and s.get('status') == 'completed' and r['spec']['optimizer']['name'] == 'adam'}
+    adam_eval = {label(r): s['metrics']['psnr']['value'] for r, s in ev if s and s.get('status') == 'completed' and r['spec']['optimizer']['name'] == 'adam'}
     print('| optimizer | Muon LR (tuned) | tune PSNR | grid (PSNR by Muon LR) | evaluate PSNR / SSIM (mean) | wins vs Adam | hidden stable ranks | s/step vs Adam |')
     print('|---|---|---|---|---|---|---|---|')
     for o in opts:
@@ -39,7 +43,7 @@ for m in models:
         evs = [(r, s) for r, s in ev if r['spec']['optimizer']['name'] == o and s and s.get('status') == 'completed']
         if evs:
             ps = [s['metrics']['psnr']['value'] for r, s in evs]; ss = [s['metrics']['ssim']['value'] for r, s in evs]
-            wins = sum(1 for r, s in evs if r['data'] in adam_eval and s['metrics']['psnr']['value'] > adam_eval[r['data']])
+            wins = sum(1 for r, s in evs if label(r) in adam_eval and s['metrics']['psnr']['value'] > adam_eval[label(r)])
             evtxt = f"{st.mean(ps):.2f} / {st.mean(ss):.3f} ({len(evs)})"; wtxt = f"{wins}/{len(evs)}" if o != 'adam' else ''
         else:
             evtxt, wtxt = 'pending', ''
