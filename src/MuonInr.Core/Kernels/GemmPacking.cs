@@ -105,26 +105,38 @@ internal static unsafe class GemmPacking
                 var r5 = gs > 5 ? Vector256.Load(s + 5L * lda) : Vector256<float>.Zero;
                 var r6 = gs > 6 ? Vector256.Load(s + 6L * lda) : Vector256<float>.Zero;
                 var r7 = gs > 7 ? Vector256.Load(s + 7L * lda) : Vector256<float>.Zero;
-                var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
-                var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
-                var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
-                var t6 = Avx.UnpackLow(r6, r7); var t7 = Avx.UnpackHigh(r6, r7);
-                var s0 = Avx.Shuffle(t0, t2, 0x44); var s1 = Avx.Shuffle(t0, t2, 0xEE);
-                var s2 = Avx.Shuffle(t1, t3, 0x44); var s3 = Avx.Shuffle(t1, t3, 0xEE);
-                var s4 = Avx.Shuffle(t4, t6, 0x44); var s5 = Avx.Shuffle(t4, t6, 0xEE);
-                var s6 = Avx.Shuffle(t5, t7, 0x44); var s7 = Avx.Shuffle(t5, t7, 0xEE);
+                Transpose8x8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
                 float* d = dst + (long)p * mr + g;
-                StoreFirst(d + 0L * mr, Avx.Permute2x128(s0, s4, 0x20), gs);
-                StoreFirst(d + 1L * mr, Avx.Permute2x128(s1, s5, 0x20), gs);
-                StoreFirst(d + 2L * mr, Avx.Permute2x128(s2, s6, 0x20), gs);
-                StoreFirst(d + 3L * mr, Avx.Permute2x128(s3, s7, 0x20), gs);
-                StoreFirst(d + 4L * mr, Avx.Permute2x128(s0, s4, 0x31), gs);
-                StoreFirst(d + 5L * mr, Avx.Permute2x128(s1, s5, 0x31), gs);
-                StoreFirst(d + 6L * mr, Avx.Permute2x128(s2, s6, 0x31), gs);
-                StoreFirst(d + 7L * mr, Avx.Permute2x128(s3, s7, 0x31), gs);
+                StoreFirst(d + 0L * mr, r0, gs);
+                StoreFirst(d + 1L * mr, r1, gs);
+                StoreFirst(d + 2L * mr, r2, gs);
+                StoreFirst(d + 3L * mr, r3, gs);
+                StoreFirst(d + 4L * mr, r4, gs);
+                StoreFirst(d + 5L * mr, r5, gs);
+                StoreFirst(d + 6L * mr, r6, gs);
+                StoreFirst(d + 7L * mr, r7, gs);
             }
         }
         return end;
+    }
+
+    /// <summary>The rows r0..r7 of an 8 x 8 block become its columns, in registers (AVX unpack, shuffle, permute).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Transpose8x8(ref Vector256<float> r0, ref Vector256<float> r1, ref Vector256<float> r2, ref Vector256<float> r3,
+        ref Vector256<float> r4, ref Vector256<float> r5, ref Vector256<float> r6, ref Vector256<float> r7)
+    {
+        var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7); var t7 = Avx.UnpackHigh(r6, r7);
+        var s0 = Avx.Shuffle(t0, t2, 0x44); var s1 = Avx.Shuffle(t0, t2, 0xEE);
+        var s2 = Avx.Shuffle(t1, t3, 0x44); var s3 = Avx.Shuffle(t1, t3, 0xEE);
+        var s4 = Avx.Shuffle(t4, t6, 0x44); var s5 = Avx.Shuffle(t4, t6, 0xEE);
+        var s6 = Avx.Shuffle(t5, t7, 0x44); var s7 = Avx.Shuffle(t5, t7, 0xEE);
+        r0 = Avx.Permute2x128(s0, s4, 0x20); r1 = Avx.Permute2x128(s1, s5, 0x20);
+        r2 = Avx.Permute2x128(s2, s6, 0x20); r3 = Avx.Permute2x128(s3, s7, 0x20);
+        r4 = Avx.Permute2x128(s0, s4, 0x31); r5 = Avx.Permute2x128(s1, s5, 0x31);
+        r6 = Avx.Permute2x128(s2, s6, 0x31); r7 = Avx.Permute2x128(s3, s7, 0x31);
     }
 
     // Stores the first `count` (1..8) lanes of v at dst, writing nothing past them.
