@@ -34,6 +34,16 @@ public sealed class ResultsStore : IDisposable
 
     private void Exec(string sql) { using var c = _db.CreateCommand(); c.CommandText = sql; c.ExecuteNonQuery(); }
 
+    // The data file, and for an entry with task options (segments of one clip, noise levels of one image)
+    // those options after it, so rows of different signals from one file stay apart:
+    // "/data/gt_bach.wav start=0.5 seconds=0.5".
+    private static string? DataColumn(PlannedRun r)
+    {
+        if (r.Data is null || r.Spec.Data is null) return r.Spec.Data;
+        string? dir = Path.GetDirectoryName(r.Spec.Data);
+        return string.IsNullOrEmpty(dir) ? r.Data : Path.Combine(dir, r.Data);
+    }
+
     /// <summary>Inserts or replaces the row of <paramref name="state"/>.</summary>
     public void Upsert(RunState state, string metric, SweepFolder folder)
     {
@@ -47,7 +57,7 @@ public sealed class ResultsStore : IDisposable
         c.Parameters.AddWithValue("$stage", r.Stage);
         c.Parameters.AddWithValue("$grid", r.Grid);
         c.Parameters.AddWithValue("$config", r.ConfigKey);
-        c.Parameters.AddWithValue("$data", r.Spec.Data);
+        c.Parameters.AddWithValue("$data", (object?)DataColumn(r) ?? DBNull.Value);
         c.Parameters.AddWithValue("$model", r.Spec.Model.Name);
         c.Parameters.AddWithValue("$optimizer", r.Spec.Optimizer.Name);
         c.Parameters.AddWithValue("$lr", (object?)r.Spec.Optimizer.Lr ?? DBNull.Value);

@@ -17,7 +17,7 @@ public static class SweepPlanner
         var models = s.Models.Count > 0 ? s.Models.Select(m => (string?)m).ToList() : [null];
         var dataKeys = s.DataOptionKeys;
         foreach (var model in models)
-            foreach (var grid in s.Grids)
+            foreach (var grid in s.Grids.Where(g => g.AppliesTo(model)))
                 foreach (var combo in Combinations(grid))
                     foreach (var seed in s.Seeds)
                         foreach (var file in s.Tune)

@@ -8,7 +8,14 @@ namespace MuonInr.Sweeps;
 /// <param name="Name">Label of the grid (e.g. "adam", "muon").</param>
 /// <param name="Axes">Field path → values, in file order.</param>
 /// <param name="Zip">Zip the axes (equal lengths) instead of taking their product.</param>
-public sealed record SweepGrid(string Name, IReadOnlyList<(string Path, IReadOnlyList<JsonNode?> Values)> Axes, bool Zip);
+/// <param name="Models">The models this grid applies to (null: every model of the sweep), e.g. a grid that extends
+/// one architecture's search past the edge where its optimum sat.</param>
+public sealed record SweepGrid(string Name, IReadOnlyList<(string Path, IReadOnlyList<JsonNode?> Values)> Axes, bool Zip,
+    IReadOnlyList<string>? Models = null)
+{
+    /// <summary>Whether the grid applies to <paramref name="model"/> (a sweep without models: only grids without a model list).</summary>
+    public bool AppliesTo(string? model) => Models is null || (model is not null && Models.Contains(model));
+}
 
 /// <summary>
 /// A sweep (ARCHITECTURE decision 16) as written in YAML or JSON: a base RunSpec, grids of axes over any
@@ -98,11 +105,11 @@ public sealed record SweepSpec
             {
                 if (ga[i] is not JsonObject g) throw new SweepSpecException($"grids[{i}]", $"grids[{i}] must be a mapping with axes (and optionally name, mode).");
                 foreach (var (k, _) in g)
-                    if (k is not ("name" or "axes" or "mode")) throw new SweepSpecException($"grids[{i}].{k}", $"Unknown field 'grids[{i}].{k}'; a grid has name, axes, mode.");
+                    if (k is not ("name" or "axes" or "mode" or "models")) throw new SweepSpecException($"grids[{i}].{k}", $"Unknown field 'grids[{i}].{k}'; a grid has name, axes, mode, models.");
                 grids.Add(Grid(g, $"grids[{i}]", Str(g["name"], $"grids[{i}].name") ?? $"grid{i}"));
             }
         }
-        else if (o["grids"] is not null) throw new SweepSpecException("grids", "grids must be a list of {name, axes, mode}.");
+        else if (o["grids"] is not null) throw new SweepSpecException("grids", "grids must be a list of {name, axes, mode, models}.");
         if (o["axes"] is not null) grids.Insert(0, Grid(o, "", "grid"));
         if (grids.Count == 0) grids.Add(new SweepGrid("single", [], false));
 
@@ -110,6 +117,14 @@ public sealed record SweepSpec
         var seeds = o["seeds"] is null ? [0UL] : List(o["seeds"], "seeds").Select((s, i) =>
             s is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.Number && System.Text.Json.JsonSerializer.SerializeToElement(v).TryGetInt64(out long l) && l >= 0 ? (ulong)l : throw new SweepSpecException($"seeds[{i}]", $"seeds[{i}] must be a non-negative integer, got {s?.ToJsonString()}.")).ToList();
         if (seeds.Count == 0) throw new SweepSpecException("seeds", "seeds needs at least one seed.");
+        for (int i = 0; i < grids.Count; i++)
+        {
+            if (grids[i].Models is not { } gm) continue;
+            string field = o["axes"] is not null ? $"grids[{i - 1}].models" : $"grids[{i}].models";
+            if (models.Count == 0) throw new SweepSpecException(field, $"{field} needs the sweep's models list (models: [...]) to choose from.");
+            for (int j = 0; j < gm.Count; j++)
+                if (!models.Contains(gm[j])) throw new SweepSpecException($"{field}[{j}]", $"{field}[{j}] is '{gm[j]}', not one of the sweep's models ({string.Join(", ", models)}).");
+        }
 
         var data = o["data"];
         List<SweepData> tune, evaluate = [];
@@ -186,7 +201,13 @@ public sealed record SweepSpec
         if (mode is not ("product" or "zip")) throw new SweepSpecException($"{p}mode", $"{p}mode must be product or zip, got '{mode}'.");
         if (mode == "zip" && axes.Select(x => x.Item2.Count).Distinct().Count() > 1)
             throw new SweepSpecException($"{p}axes", $"{p}mode zip needs axes of equal length, got {string.Join(", ", axes.Select(x => $"{x.Item1}: {x.Item2.Count}"))}.");
-        return new SweepGrid(name, axes, mode == "zip");
+        List<string>? gridModels = null;
+        if (prefix.Length > 0 && g["models"] is not null)   // top level: models is the sweep's list, not a filter
+        {
+            gridModels = List(g["models"], $"{p}models").Select((m, i) => Str(m, $"{p}models[{i}]") ?? throw new SweepSpecException($"{p}models[{i}]", $"{p}models[{i}] must be an architecture name.")).ToList();
+            if (gridModels.Count == 0) throw new SweepSpecException($"{p}models", $"{p}models is empty; list at least one model or leave it out (every model).");
+        }
+        return new SweepGrid(name, axes, mode == "zip", gridModels);
     }
 
     /// <summary>Axis values: a list, a scalar, or logspace(a, b, n) / linspace(a, b, n) as a string.</summary>

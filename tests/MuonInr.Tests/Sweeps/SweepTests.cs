@@ -49,7 +49,25 @@ public class SweepTests : IDisposable
         Assert.All(a, r => Assert.Equal(r.Id, SweepPlanner.Id(RunSpecResolver.Resolve(r.Spec))));
     }
 
+    [Fact]
+    public void A_grid_with_models_applies_to_those_models_only()
+    {
+        // The edge extension of one architecture's search: every model gets the shared grids, only siren the extra one.
+        const string edge = "\n  - name: muon-edge\n    models: [siren]\n    axes: { optimizer.name: [muon], optimizer.muon_lr: [0.3, 1.0], optimizer.lr: [1e-2] }\n";
+        string yaml = Tiny.Replace("name: tiny\n", "name: tiny\nmodels: [relu-mlp, siren]\n")
+            .Replace("optimizer.lr: [1e-3, 1e-2] }\n", "optimizer.lr: [1e-3, 1e-2] }" + edge);
+        var runs = SweepPlanner.TuneStage(SweepSpec.Parse(yaml, _dir), Presets.BuiltIn);
+        Assert.Equal(2 * (3 + 4) + 2, runs.Count);
+        var extra = runs.Where(r => r.Grid == "muon-edge").ToList();
+        Assert.Equal(2, extra.Count);
+        Assert.All(extra, r => Assert.Equal("siren", r.Spec.Model.Name));
+        Assert.Equal([0.3, 1.0], extra.Select(r => r.Spec.Optimizer.MuonLr!.Value).Order().ToArray());
+    }
+
     [Theory]
+    [InlineData("name: x\nbase: {task: image}\nmodels: [siren]\ngrids: [{name: e, models: [relu-mlp], axes: {optimizer.lr: [1e-3]}}]", "grids[0].models[0] is 'relu-mlp', not one of the sweep's models (siren)")]
+    [InlineData("name: x\nbase: {task: image}\ngrids: [{name: e, models: [siren], axes: {optimizer.lr: [1e-3]}}]", "grids[0].models needs the sweep's models list")]
+    [InlineData("name: x\nbase: {task: image}\nmodels: [siren]\ngrids: [{name: e, models: [], axes: {optimizer.lr: [1e-3]}}]", "grids[0].models is empty")]
     [InlineData("name: x\nbase: {task: image}\nfoo: 1", "Unknown field 'foo'")]
     [InlineData("name: x\nbase: {task: image}\naxes: {optimizer.lr: \"logspace(0, 1, 3)\"}", "logspace(a, b, n) needs a, b > 0")]
     [InlineData("name: x\nbase: {task: image}\naxes: {model.hidden: [8, 16], optimizer.lr: [1e-3]}\nmode: zip", "equal length")]
@@ -247,6 +265,10 @@ public class SweepTests : IDisposable
         string html = File.ReadAllText(P("seg/report.html"));
         Assert.Contains("generated start=0.5 seconds=0.25", html);     // evaluate rows are labelled by segment
         Assert.Contains("\"data\": \"generated start=0 seconds=0.25\"", File.ReadAllText(P("seg/plan.json")));
+        // The results store keeps the segments apart too (runs lists them by data entry, not by file alone).
+        var (runsCode, runsOut, runsErr) = Cli(["runs", P("seg"), "--where", "stage = 'evaluate'", "--csv"]);
+        Assert.True(runsCode == 0, runsErr);
+        Assert.Contains("generated start=0.5 seconds=0.25", runsOut);
 
         // Selecting by a metric the task does not report fails with one line instead of selecting nothing.
         var (badCode, _, badErr) = Cli(["sweep", Write("segments-psnr.yaml", Segments.Replace("metric: snr", "metric: psnr")), "--out", P("seg"), "--jobs", "2"]);
