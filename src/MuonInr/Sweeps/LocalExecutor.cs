@@ -28,6 +28,7 @@ public sealed class LocalExecutor(RunLauncher launcher, int jobs) : ISweepExecut
         var running = new List<(PlannedRun Run, Process Process, Task<string> Err)>();
         int done = 0, total = pending.Count;
         bool stopping = false;
+        var clock = Stopwatch.StartNew();
         while (queue.Count > 0 || running.Count > 0)
         {
             if (!stopping && shouldStop())
@@ -58,7 +59,7 @@ public sealed class LocalExecutor(RunLauncher launcher, int jobs) : ISweepExecut
                 r.Process.Dispose();
                 var state = folder.State(r.Run);
                 done++;
-                if (state.Final) log($"[{done}/{total}] {r.Run.Id} {r.Run.Spec.Model.Name}/{r.Run.Spec.Optimizer.Name} {state.Status}");
+                if (state.Final) log($"[{done}/{total}] {r.Run.Id} {r.Run.Spec.Model.Name}/{r.Run.Spec.Optimizer.Name} {state.Status}{Remaining(clock.Elapsed, done, total)}");
                 else if (code == 130 || stopping) log($"[{done}/{total}] {r.Run.Id} interrupted");
                 else
                 {
@@ -72,6 +73,19 @@ public sealed class LocalExecutor(RunLauncher launcher, int jobs) : ISweepExecut
             }
             _ = finished;
         }
+    }
+
+    /// <summary>
+    /// "; ≈ 1 h 40 min left": the time still needed at this sweep's pace so far (wall-clock per finished run,
+    /// which already counts the runs at once); empty before the first and after the last run.
+    /// </summary>
+    public static string Remaining(TimeSpan elapsed, int done, int total)
+    {
+        if (done <= 0 || done >= total) return "";
+        double seconds = elapsed.TotalSeconds / done * (total - done);
+        string text = seconds >= 3600 ? $"{(int)(seconds / 3600)} h {(int)(seconds % 3600 / 60)} min"
+            : seconds >= 60 ? $"{(int)Math.Round(seconds / 60)} min" : $"{Math.Max(1, (int)Math.Round(seconds))} s";
+        return $"; ≈ {text} left";
     }
 
     private static string? LastLine(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();

@@ -49,6 +49,15 @@ public class SweepTests : IDisposable
         Assert.All(a, r => Assert.Equal(r.Id, SweepPlanner.Id(RunSpecResolver.Resolve(r.Spec))));
     }
 
+    [Theory]
+    [InlineData(10, 1, 4, "; ≈ 30 s left")]
+    [InlineData(90, 3, 10, "; ≈ 4 min left")]
+    [InlineData(600, 10, 100, "; ≈ 1 h 30 min left")]
+    [InlineData(600, 0, 100, "")]
+    [InlineData(600, 100, 100, "")]
+    public void Progress_lines_tell_the_time_left_at_the_sweeps_pace(double elapsedSeconds, int done, int total, string expected)
+        => Assert.Equal(expected, LocalExecutor.Remaining(TimeSpan.FromSeconds(elapsedSeconds), done, total));
+
     [Fact]
     public void A_grid_with_models_applies_to_those_models_only()
     {
@@ -262,6 +271,8 @@ public class SweepTests : IDisposable
         var (code, outText, err) = Cli(["sweep", Write("segments.yaml", Segments), "--out", P("seg"), "--jobs", "2"]);
         Assert.True(code == 0, err);
         Assert.Contains("tune 4 runs", outText);
+        Assert.Matches(@"\[1/4\] \w+ siren/adam completed; ≈ \d+ (s|min) left", err);   // progress (stderr) with the time left
+        Assert.Matches(@"\[4/4\] \w+ siren/adam completed\r?\n", err);                     // none after the last
         string html = File.ReadAllText(P("seg/report.html"));
         Assert.Contains("generated start=0.5 seconds=0.25", html);     // evaluate rows are labelled by segment
         Assert.Contains("\"data\": \"generated start=0 seconds=0.25\"", File.ReadAllText(P("seg/plan.json")));
