@@ -178,6 +178,9 @@ public class RunModelTests : IDisposable
         Assert.Equal((1e-4, 1e-3), (R("audio", "relu-mlp").Optimizer.Lr!.Value, R("audio", "relu-mlp").Optimizer.MuonLr!.Value));
         // siren's audio LRs come from the tuning study (docs/tuning.md), the paper's aux LR included.
         Assert.Equal((1e-4, 0.00316), (R("audio", "siren").Optimizer.Lr!.Value, R("audio", "siren").Optimizer.MuonLr!.Value));
+        // relu-ffn's audio preset follows the paper's code (t in ±100; at the text's ±1 it cannot fit a segment), tuned there.
+        Assert.Equal(100, R("audio", "relu-ffn").Options["time_scale"].GetDouble());
+        Assert.Equal((0.01, 0.1), (R("audio", "relu-ffn").Optimizer.Lr!.Value, R("audio", "relu-ffn").Optimizer.MuonLr!.Value));
     }
 
     [Fact]
