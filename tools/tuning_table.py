@@ -30,8 +30,8 @@ files = sorted({f for _, f in res})
 both = [f for f in files if all(len(res.get((m, f), {})) == 2 for m in models)]
 print(f'evaluate files complete for every architecture ({len(both)}): ' + ', '.join(both))
 m1, m2 = (n.upper().replace('_', '-') for n in names)
-print(f'| architecture | Adam {m1} / {m2} (mean) | Muon {m1} / {m2} (mean) | Muon − Adam (mean dB) | min / max per file (dB) | Muon wins |')
-print('|---|---|---|---|---|---|')
+print(f'| architecture | Adam {m1} / {m2} (mean) | Muon {m1} / {m2} (mean) | Muon − Adam (mean dB) | min / max per file (dB) | Muon wins ({m1}) | Muon wins ({m2}) |')
+print('|---|---|---|---|---|---|---|')
 wins_all = pairs = 0
 mean = lambda xs, j: sum(x[j] for x in xs) / len(xs)
 for m in models:
@@ -42,11 +42,12 @@ for m in models:
     u = [r['muon'] for r in rows]
     diffs = [x[0] - y[0] for x, y in zip(u, a)]
     wins = sum(1 for x in diffs if x > 0)
+    wins2 = sum(1 for x, y in zip(u, a) if x[1] > y[1])
     wins_all += wins
     pairs += len(diffs)
     print(f'| {m} | {mean(a, 0):.2f} / {mean(a, 1):.3f} | {mean(u, 0):.2f} / {mean(u, 1):.3f} | {sum(diffs) / len(diffs):+.1f} | '
-          f'{min(diffs):+.1f} / {max(diffs):+.1f} | {wins} / {len(diffs)} |')
-print(f'\nMuon ahead in {wins_all} of {pairs} (architecture, file) pairs.')
+          f'{min(diffs):+.1f} / {max(diffs):+.1f} | {wins} / {len(diffs)} | {wins2} / {len(diffs)} |')
+print(f'\nMuon ahead in {wins_all} of {pairs} (architecture, file) pairs by {m1}.')
 if '--per-image' in sys.argv:
     print('\n| architecture | ' + ' | '.join(both) + ' |')
     print('|---|' + '---|' * len(both))
