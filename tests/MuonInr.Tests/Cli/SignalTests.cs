@@ -33,8 +33,10 @@ public class SignalTests : IDisposable
     public async Task Sigint_stops_at_a_step_boundary_and_the_resumed_run_equals_an_uninterrupted_one(string optimizer)
     {
         if (OperatingSystem.IsWindows()) return; // POSIX signals
-        string[] common = ["fit", "image", "generated", "--optimizer", optimizer, "--steps", "800", "--hidden", "48", "--layers", "3",
-            "--generated-width", "56", "--eval-every", "100", "--rank-every", "500", "--seed", "3"];
+        // Big enough that the run lasts seconds on an idle fast machine (at 48 wide on a 56-pixel image all 800 steps
+        // took 0.7 s, less than the signal's way there), so the signal lands mid-run on any machine.
+        string[] common = ["fit", "image", "generated", "--optimizer", optimizer, "--steps", "800", "--hidden", "96", "--layers", "3",
+            "--generated-width", "96", "--eval-every", "100", "--rank-every", "500", "--seed", "3"];
         string cli = Path.Combine(AppContext.BaseDirectory, "MuonInr.Cli.dll");
         string stopped = Path.Combine(_dir, "stopped");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
