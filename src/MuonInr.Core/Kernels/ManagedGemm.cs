@@ -29,6 +29,9 @@ public enum GemmKernelIsa
 public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
 {
     private readonly delegate*<int, float*, float*, float*, int, float, float, void> _kernel;
+    // The tile with A (transposed) or B (not transposed) packed on the fly from its source; null where the ISA has none.
+    private readonly delegate*<int, float*, nint, nint, float*, float*, float*, int, float, float, void> _kernelPackA;
+    private readonly delegate*<int, float*, float*, nint, nint, float*, float*, int, float, float, void> _kernelPackB;
     private readonly int _mr, _nr, _kc, _mc, _nc;
     private readonly Workspace[] _perThread;
     private NativeBuffer _sharedB;
@@ -58,11 +61,13 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
             case GemmKernelIsa.Avx512:
                 if (!MicrokernelAvx512.IsSupported) throw new PlatformNotSupportedException("AVX-512 is not supported on this CPU.");
                 _kernel = &MicrokernelAvx512.Run; _mr = MicrokernelAvx512.MR; _nr = MicrokernelAvx512.NR;
+                _kernelPackA = &MicrokernelAvx512.RunPackA; _kernelPackB = &MicrokernelAvx512.RunPackB;
                 _kc = 256; _mc = 192; _nc = 2048;
                 break;
             case GemmKernelIsa.Avx2:
                 if (!MicrokernelAvx2.IsSupported) throw new PlatformNotSupportedException("AVX2 with FMA is not supported on this CPU.");
                 _kernel = &MicrokernelAvx2.Run; _mr = MicrokernelAvx2.MR; _nr = MicrokernelAvx2.NR;
+                _kernelPackA = &MicrokernelAvx2.RunPackA; _kernelPackB = &MicrokernelAvx2.RunPackB;
                 _kc = 256; _mc = 96; _nc = 2048;
                 break;
             default:
@@ -182,6 +187,9 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
             finally { _a = _b = _c = null; }
         }
     }
+
+    // Off: the k-split packs A and B in separate passes even where the tile can pack them on the fly (A/B measurements).
+    internal static bool FusedPacking = true;
 
     /// <summary>Products with fewer multiply-adds than this (2¹⁸, ~10 µs of work) run on the calling thread.</summary>
     public const long SerialWork = 1L << 18;
@@ -332,22 +340,40 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
         Ensure(ref ws.A, (long)_mc * _kc);
         int nPanels = (_n + _nr - 1) / _nr;
         Ensure(ref ws.B, (long)nPanels * _nr * _kc);
+        // The weight gradient (A transposed, B not) packs twice as many floats per multiply-add as the forward
+        // product; where the tile can, the first tile to read a micro-panel packs it (see RunPackA).
+        bool fuseA = _ta && FusedPacking && _kernelPackA != null, fuseB = !_tb && FusedPacking && _kernelPackB != null;
         for (int pc = k0; pc < k1; pc += _kc)
         {
             int kc = Math.Min(_kc, k1 - pc);
             float betaEff = pc == k0 ? 0f : 1f;
+            bool next = pc + kc < k1;
             for (int jc = 0; jc < _n; jc += _nc)
             {
                 int nc = Math.Min(_nc, _n - jc);
-                GemmPacking.PackB(_tb, _b, _ldb, pc, kc, jc, nc, _nr, ws.B.Ptr, 0, nc, prefetchNext: pc + kc < k1);
+                if (!fuseB) GemmPacking.PackB(_tb, _b, _ldb, pc, kc, jc, nc, _nr, ws.B.Ptr, 0, nc, prefetchNext: next);
                 for (int ic = 0; ic < _m; ic += _mc)
                 {
                     int mc = Math.Min(_mc, _m - ic);
-                    GemmPacking.PackA(_ta, _a, _lda, ic, mc, pc, kc, _mr, ws.A.Ptr, prefetchNext: pc + kc < k1);
-                    MacroKernel(mc, nc, kc, ws.A.Ptr, ws.B.Ptr, ws.C.Ptr + (long)ic * ldp + jc, ldp, _alpha, betaEff, false, 0);
+                    var fused = new FusedSources
+                    {
+                        A = fuseA ? _a + (long)pc * _lda + ic : null, Lda = _lda, ANext = next ? (nint)kc * _lda : 0,
+                        B = fuseB && ic == 0 ? _b + (long)pc * _ldb + jc : null, Ldb = _ldb, BNext = next ? (nint)kc * _ldb : 0,
+                    };
+                    if (!fuseA) GemmPacking.PackA(_ta, _a, _lda, ic, mc, pc, kc, _mr, ws.A.Ptr, prefetchNext: next);
+                    MacroKernel(mc, nc, kc, ws.A.Ptr, ws.B.Ptr, ws.C.Ptr + (long)ic * ldp + jc, ldp, _alpha, betaEff, false, 0, fused);
                 }
             }
         }
+    }
+
+    // Unpacked sources of a block whose micro-panels the macro-kernel packs as it first reads them: A = &A[p0, i0]
+    // for a transposed A (op(A)[i0 + i, p0 + p] = A[p·lda + i] from there) and B = &B[p0, j0] for a B not transposed
+    // (op(B)[p0 + p, j0 + j] = B[p·ldb + j]); null: that operand is already packed. ANext, BNext: offsets of the next k block's rows (0 when none), prefetched into L2 meanwhile.
+    private struct FusedSources
+    {
+        public float* A, B;
+        public nint Lda, ANext, Ldb, BNext;
     }
 
     // C = beta·C + Σ_t C_t, rows split across threads, partials added in thread order.
@@ -370,7 +396,8 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
     // every element lies above the diagonal of the whole C are skipped; rowOffset is (row of this block's
     // first row) − (column of its first column) in the whole C, so element (ir, jr) is on the diagonal when
     // ir + rowOffset == jr.
-    private void MacroKernel(int mc, int nc, int kc, float* ap, float* bp, float* c, int ldc, float alpha, float beta, bool lowerOnly, int rowOffset)
+    private void MacroKernel(int mc, int nc, int kc, float* ap, float* bp, float* c, int ldc, float alpha, float beta, bool lowerOnly, int rowOffset,
+        FusedSources fused = default)
     {
         int mr = _mr, nr = _nr;
         float* tile = stackalloc float[MicrokernelAvx512.MR * MicrokernelAvx512.NR];
@@ -379,15 +406,34 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
             if (lowerOnly && jr > mc - 1 + rowOffset) break;   // no row of this block reaches column jr
             int cols = Math.Min(nr, nc - jr);
             float* bPanel = bp + (long)jr * kc;
+            // B on the fly: the first panel (its tiles also pack A) and a partial one are packed ahead.
+            bool packB = fused.B != null && jr > 0 && cols == nr;
+            if (fused.B != null && !packB)
+                GemmPacking.PackB(false, fused.B, (int)fused.Ldb, 0, kc, 0, nc, nr, bp, jr, jr + nr, prefetchNext: fused.BNext != 0);
             for (int ir = 0; ir < mc; ir += mr)
             {
                 int rows = Math.Min(mr, mc - ir);
                 if (lowerOnly && jr > ir + rows - 1 + rowOffset) continue;
                 float* aPanel = ap + (long)ir * kc;
                 float* cTile = c + (long)ir * ldc + jr;
-                if (rows == mr && cols == nr)
+                bool full = rows == mr && cols == nr;
+                // A on the fly on the first pass over the block's row panels; a partial panel is packed ahead.
+                bool packA = fused.A != null && jr == 0;
+                if (packA && !full)
                 {
-                    _kernel(kc, aPanel, bPanel, cTile, ldc, alpha, beta);
+                    GemmPacking.PackA(true, fused.A, (int)fused.Lda, ir, rows, 0, kc, mr, aPanel, prefetchNext: fused.ANext != 0);
+                    packA = false;
+                }
+                if (packB && ir == 0 && !full)
+                {
+                    GemmPacking.PackB(false, fused.B, (int)fused.Ldb, 0, kc, 0, nc, nr, bp, jr, jr + nr, prefetchNext: fused.BNext != 0);
+                    packB = false;
+                }
+                if (full)
+                {
+                    if (packA) _kernelPackA(kc, fused.A + ir, fused.Lda, fused.ANext, aPanel, bPanel, cTile, ldc, alpha, beta);
+                    else if (packB && ir == 0) _kernelPackB(kc, aPanel, fused.B + jr, fused.Ldb, fused.BNext, bPanel, cTile, ldc, alpha, beta);
+                    else _kernel(kc, aPanel, bPanel, cTile, ldc, alpha, beta);
                 }
                 else
                 {

@@ -7,7 +7,8 @@ namespace MuonInr.Kernels;
 /// <summary>
 /// GEMM register tile for AVX-512: 12 rows x 32 columns held in 24 zmm accumulators (of 32), so each
 /// k step does 2 loads of B, 12 broadcasts of A and 24 FMAs: enough independent FMAs to cover their
-/// latency on both FMA pipes, and B's 32-column micro-panel (32 KB at kc = 256) stays in L1.
+/// latency on both FMA pipes, and B's 32-column micro-panel (32 KB at kc = 256) stays in L1. Written once
+/// (<see cref="Tile"/>) over where each step's operands come from, as <see cref="MicrokernelAvx2"/>.
 /// </summary>
 internal static unsafe class MicrokernelAvx512
 {
@@ -21,9 +22,24 @@ internal static unsafe class MicrokernelAvx512
     // a: packed A micro-panel, kc steps of MR floats (column r of step p at a[p*MR + r]).
     // b: packed B micro-panel, kc steps of NR floats.
     // c: C tile (MR, NR) with row stride ldc. C = alpha*A*B + beta*C; beta == 0 never reads C.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
+        => Tile(kc, new PackedA(a), new PackedB(b), c, ldc, alpha, beta);
+
+    // Run with A (transposed) packed on the fly from its source; see MicrokernelAvx2.RunPackA.
+    public static void RunPackA(int kc, float* aSrc, nint lda, nint aNext, float* aDst, float* b, float* c, int ldc, float alpha, float beta)
+        => Tile(kc, new CopyingA(aSrc, lda, aNext, aDst), new PackedB(b), c, ldc, alpha, beta);
+
+    // Run with B (not transposed) packed on the fly from its source; see MicrokernelAvx2.RunPackB.
+    public static void RunPackB(int kc, float* a, float* bSrc, nint ldb, nint bNext, float* bDst, float* c, int ldc, float alpha, float beta)
+        => Tile(kc, new PackedA(a), new CopyingB(bSrc, ldb, bNext, bDst), c, ldc, alpha, beta);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile<TA, TB>(int kc, TA aArg, TB bArg, float* c, int ldc, float alpha, float beta)
+        where TA : struct, TilePanels.IStepA where TB : struct, IStepB
     {
+        // Locals rather than the (stack-passed) arguments, so that the JIT keeps every field in a register.
+        var a = aArg;
+        var b = bArg;
         var c0_0 = Vector512<float>.Zero;
         var c0_1 = Vector512<float>.Zero;
         var c1_0 = Vector512<float>.Zero;
@@ -50,55 +66,47 @@ internal static unsafe class MicrokernelAvx512
         var c11_1 = Vector512<float>.Zero;
         // The C tile's lines are needed only after the k loop; when C is large they are in L3 or memory, so
         // request them now (each row of 32 floats spans two or three lines).
-        if (Sse.IsSupported)
-            for (int r = 0; r < MR; r++)
-            {
-                Sse.Prefetch0(c + r * (nint)ldc);
-                Sse.Prefetch0(c + r * (nint)ldc + 16);
-                Sse.Prefetch0(c + r * (nint)ldc + NR - 1);
-            }
+        TilePanels.PrefetchRows(c, ldc, MR, NR);
         for (int p = 0; p < kc; p++)
         {
-            var b0 = Vector512.Load(b + 0);
-            var b1 = Vector512.Load(b + 16);
-            var a0 = Vector512.Create(a[0]);
+            b.Step(out var b0, out var b1);
+            float* s = a.Step();
+            var a0 = Vector512.Create(s[0]);
             c0_0 = Vector512.FusedMultiplyAdd(a0, b0, c0_0);
             c0_1 = Vector512.FusedMultiplyAdd(a0, b1, c0_1);
-            var a1 = Vector512.Create(a[1]);
+            var a1 = Vector512.Create(s[1]);
             c1_0 = Vector512.FusedMultiplyAdd(a1, b0, c1_0);
             c1_1 = Vector512.FusedMultiplyAdd(a1, b1, c1_1);
-            var a2 = Vector512.Create(a[2]);
+            var a2 = Vector512.Create(s[2]);
             c2_0 = Vector512.FusedMultiplyAdd(a2, b0, c2_0);
             c2_1 = Vector512.FusedMultiplyAdd(a2, b1, c2_1);
-            var a3 = Vector512.Create(a[3]);
+            var a3 = Vector512.Create(s[3]);
             c3_0 = Vector512.FusedMultiplyAdd(a3, b0, c3_0);
             c3_1 = Vector512.FusedMultiplyAdd(a3, b1, c3_1);
-            var a4 = Vector512.Create(a[4]);
+            var a4 = Vector512.Create(s[4]);
             c4_0 = Vector512.FusedMultiplyAdd(a4, b0, c4_0);
             c4_1 = Vector512.FusedMultiplyAdd(a4, b1, c4_1);
-            var a5 = Vector512.Create(a[5]);
+            var a5 = Vector512.Create(s[5]);
             c5_0 = Vector512.FusedMultiplyAdd(a5, b0, c5_0);
             c5_1 = Vector512.FusedMultiplyAdd(a5, b1, c5_1);
-            var a6 = Vector512.Create(a[6]);
+            var a6 = Vector512.Create(s[6]);
             c6_0 = Vector512.FusedMultiplyAdd(a6, b0, c6_0);
             c6_1 = Vector512.FusedMultiplyAdd(a6, b1, c6_1);
-            var a7 = Vector512.Create(a[7]);
+            var a7 = Vector512.Create(s[7]);
             c7_0 = Vector512.FusedMultiplyAdd(a7, b0, c7_0);
             c7_1 = Vector512.FusedMultiplyAdd(a7, b1, c7_1);
-            var a8 = Vector512.Create(a[8]);
+            var a8 = Vector512.Create(s[8]);
             c8_0 = Vector512.FusedMultiplyAdd(a8, b0, c8_0);
             c8_1 = Vector512.FusedMultiplyAdd(a8, b1, c8_1);
-            var a9 = Vector512.Create(a[9]);
+            var a9 = Vector512.Create(s[9]);
             c9_0 = Vector512.FusedMultiplyAdd(a9, b0, c9_0);
             c9_1 = Vector512.FusedMultiplyAdd(a9, b1, c9_1);
-            var a10 = Vector512.Create(a[10]);
+            var a10 = Vector512.Create(s[10]);
             c10_0 = Vector512.FusedMultiplyAdd(a10, b0, c10_0);
             c10_1 = Vector512.FusedMultiplyAdd(a10, b1, c10_1);
-            var a11 = Vector512.Create(a[11]);
+            var a11 = Vector512.Create(s[11]);
             c11_0 = Vector512.FusedMultiplyAdd(a11, b0, c11_0);
             c11_1 = Vector512.FusedMultiplyAdd(a11, b1, c11_1);
-            a += MR;
-            b += NR;
         }
         var va = Vector512.Create(alpha);
         if (beta == 0f)
@@ -155,6 +163,70 @@ internal static unsafe class MicrokernelAvx512
             Vector512.FusedMultiplyAdd(c10_1, va, Vector512.Load(c + 10 * (nint)ldc + 16) * vb).Store(c + 10 * (nint)ldc + 16);
             Vector512.FusedMultiplyAdd(c11_0, va, Vector512.Load(c + 11 * (nint)ldc + 0) * vb).Store(c + 11 * (nint)ldc + 0);
             Vector512.FusedMultiplyAdd(c11_1, va, Vector512.Load(c + 11 * (nint)ldc + 16) * vb).Store(c + 11 * (nint)ldc + 16);
+        }
+    }
+
+    private struct PackedA(float* a) : TilePanels.IStepA
+    {
+        private float* _a = a;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public float* Step()
+        {
+            float* s = _a;
+            _a += MR;
+            return s;
+        }
+    }
+
+    // Step p's NR columns of op(B) as two vectors.
+    private interface IStepB { void Step(out Vector512<float> b0, out Vector512<float> b1); }
+
+    private struct PackedB(float* b) : IStepB
+    {
+        private float* _b = b;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Step(out Vector512<float> b0, out Vector512<float> b1)
+        {
+            b0 = Vector512.Load(_b); b1 = Vector512.Load(_b + 16);
+            _b += NR;
+        }
+    }
+
+    // B not transposed, read at its source row by row and stored into the packed micro-panel on the way.
+    private struct CopyingB(float* src, nint ld, nint next, float* dst) : IStepB
+    {
+        private float* _src = src, _dst = dst;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Step(out Vector512<float> b0, out Vector512<float> b1)
+        {
+            if (Sse.IsSupported)
+            {
+                Sse.Prefetch1(_src + next);
+                Sse.Prefetch1(_src + next + NR - 1);
+            }
+            b0 = Vector512.Load(_src); b1 = Vector512.Load(_src + 16);
+            b0.Store(_dst); b1.Store(_dst + 16);
+            _src += ld; _dst += NR;
+        }
+    }
+
+    // A transposed, read at its source row by row (MR = 12 floats: 8 + 4) and copied into the packed micro-panel.
+    private struct CopyingA(float* src, nint ld, nint next, float* dst) : TilePanels.IStepA
+    {
+        private float* _src = src, _dst = dst;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public float* Step()
+        {
+            float* s = _src;
+            if (Sse.IsSupported) Sse.Prefetch1(s + next);
+            Vector256.Store(Vector256.Load(s), _dst);
+            Vector128.Store(Vector128.Load(s + 8), _dst + 8);
+            _src += ld; _dst += MR;
+            return s;
         }
     }
 }

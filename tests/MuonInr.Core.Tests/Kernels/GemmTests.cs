@@ -85,6 +85,42 @@ public class GemmTests
         CheckAgainstReference(gemm, true, false, 40, 24, 5000, 1f, 0f, 23);
         CheckAgainstReference(gemm, true, false, 40, 24, 5000, 0.5f, 2f, 24);
         CheckAgainstReference(gemm, true, true, 13, 9, 4099, 1f, 0f, 25);
+        // k-split shapes whose A and B panels are packed on the fly by the tiles (full and partial panels of both).
+        CheckAgainstReference(gemm, true, false, 50, 70, 4100, 1.5f, 0.5f, 26);
+        CheckAgainstReference(gemm, false, false, 30, 70, 5000, 1f, 0f, 27);
+    }
+
+    [Theory]
+    [MemberData(nameof(Isas))]
+    public void Packing_on_the_fly_gives_bit_identical_products_to_separate_packing(GemmKernelIsa isa)
+    {
+        // The k-split (weight-gradient) path lets the first tile that reads a micro-panel pack it from the source:
+        // A when transposed, B when not. Only data moves differently, so C must not change by a single bit. Shapes:
+        // full and partial panels of every tile (6x16, 12x32), n below one panel, several k blocks with a tail,
+        // alpha and beta ≠ 0. The k-split needs two or more worker threads; with one, both runs take the row
+        // path and agree trivially. Flipping the process-wide switch changes only other tests' speed.
+        using var gemm = new ManagedGemm(isa);
+        var rng = new Rng(78);
+        foreach (var (ta, tb) in new[] { (true, false), (true, true), (false, false) })
+        foreach (var (m, n, k) in new[] { (40, 24, 5000), (96, 80, 4099), (250, 130, 5000), (7, 70, 3000), (13, 9, 4099) })
+        {
+            int lda = (ta ? m : k) + 5, ldb = (tb ? k : n) + 3;
+            var a = new float[(ta ? k : m) * lda]; var b = new float[(tb ? n : k) * ldb];
+            rng.FillUniform(a, -1, 1); rng.FillUniform(b, -1, 1);
+            var cFused = new float[m * n];
+            rng.FillUniform(cFused, -1, 1);
+            var cSeparate = (float[])cFused.Clone();
+            try
+            {
+                ManagedGemm.FusedPacking = false;
+                gemm.Sgemm(ta, tb, m, n, k, 2f, a, lda, b, ldb, 0.5f, cSeparate, n);
+            }
+            finally { ManagedGemm.FusedPacking = true; }
+            gemm.Sgemm(ta, tb, m, n, k, 2f, a, lda, b, ldb, 0.5f, cFused, n);
+            for (int i = 0; i < cFused.Length; i++)
+                Assert.True(BitConverter.SingleToInt32Bits(cFused[i]) == BitConverter.SingleToInt32Bits(cSeparate[i]),
+                    $"{gemm.Name} {(ta ? 'T' : 'N')}{(tb ? 'T' : 'N')} {m}x{n}x{k}: element {i} differs ({cFused[i]} vs {cSeparate[i]})");
+        }
     }
 
     [Theory]
