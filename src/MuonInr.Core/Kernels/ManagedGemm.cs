@@ -43,6 +43,8 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
     private float _alpha, _beta;
     private float* _a, _b, _c;
     private int _pc, _kcCur, _jc, _ncCur, _chunks;
+    // Row split: whether the tiles pack A (transposed) and B (not transposed, one chunk only) on the fly.
+    private bool _fuseRowsA, _fuseRowsB;
     // Strided batch (1 for a plain call) and the lower-triangle mode of SYRK.
     private int _batch;
     private long _strideA, _strideB, _strideC;
@@ -206,6 +208,11 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
         long all = (long)tiles * _batch;
         _chunks = (int)Math.Max(1, Math.Min(threads, all));
         SplitRowTiles(tiles);
+        // Packing on the fly (see RunPackA) where each tile's operand is read by this thread first: A's row panels
+        // always are; B's panels are shared by every chunk, so only a single chunk may pack them as it goes (one
+        // thread, as in a sweep's one-thread runs, where the weight gradient takes this path).
+        _fuseRowsA = _ta && !_lower && FusedPacking && _kernelPackA != null;
+        _fuseRowsB = !_tb && !_lower && _chunks == 1 && _batch == 1 && FusedPacking && _kernelPackB != null;
         for (int jc = 0; jc < _n; jc += _nc)
         {
             _jc = jc; _ncCur = Math.Min(_nc, _n - jc);
@@ -217,7 +224,7 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
                 _pc = pc; _kcCur = Math.Min(kStep, _k - pc);
                 int panels = (_ncCur + _nr - 1) / _nr;
                 Ensure(ref _sharedB, (long)_batch * panels * _nr * _kcCur);
-                WorkerPool.Run((int)Math.Min(_chunks, (long)panels * _batch), _packSharedB);
+                if (!_fuseRowsB) WorkerPool.Run((int)Math.Min(_chunks, (long)panels * _batch), _packSharedB);
                 WorkerPool.Run(_chunks, _computeRows);
             }
         }
@@ -315,8 +322,14 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
             for (int ic = i0; ic < i1; ic += _mc)
             {
                 int mc = Math.Min(_mc, i1 - ic);
-                GemmPacking.PackA(_ta, a, _lda, ic, mc, _pc, _kcCur, _mr, ws.A.Ptr, prefetchNext: _pc + _kcCur < _k);
-                MacroKernel(mc, _ncCur, _kcCur, ws.A.Ptr, bp, c + (long)ic * _ldc + _jc, _ldc, _alpha, betaEff, _lower, ic - _jc);
+                bool next = _pc + _kcCur < _k;
+                var fused = new FusedSources
+                {
+                    A = _fuseRowsA ? a + (long)_pc * _lda + ic : null, Lda = _lda, ANext = next ? (nint)_kcCur * _lda : 0,
+                    B = _fuseRowsB && ic == i0 ? _b + (long)_pc * _ldb + _jc : null, Ldb = _ldb, BNext = next ? (nint)_kcCur * _ldb : 0,
+                };
+                if (!_fuseRowsA) GemmPacking.PackA(_ta, a, _lda, ic, mc, _pc, _kcCur, _mr, ws.A.Ptr, prefetchNext: next);
+                MacroKernel(mc, _ncCur, _kcCur, ws.A.Ptr, bp, c + (long)ic * _ldc + _jc, _ldc, _alpha, betaEff, _lower, ic - _jc, fused);
             }
             g += t1 - t0;
         }

@@ -94,15 +94,17 @@ public class GemmTests
     [MemberData(nameof(Isas))]
     public void Packing_on_the_fly_gives_bit_identical_products_to_separate_packing(GemmKernelIsa isa)
     {
-        // The k-split (weight-gradient) path lets the first tile that reads a micro-panel pack it from the source:
-        // A when transposed, B when not. Only data moves differently, so C must not change by a single bit. Shapes:
+        // The first tile that reads a micro-panel packs it from the source: A when transposed (k-split and row
+        // split), B when not (k-split, and a row split on one thread). Only data moves differently, so C must not
+        // change by a single bit. Shapes: the k-split (weight gradient; needs two or more worker threads), products
+        // small enough to run on the calling thread (one chunk: A and B on the fly), a row split over threads;
         // full and partial panels of every tile (6x16, 12x32), n below one panel, several k blocks with a tail,
-        // alpha and beta ≠ 0. The k-split needs two or more worker threads; with one, both runs take the row
-        // path and agree trivially. Flipping the process-wide switch changes only other tests' speed.
+        // alpha and beta ≠ 0. Flipping the process-wide switch changes only other tests' speed.
         using var gemm = new ManagedGemm(isa);
         var rng = new Rng(78);
         foreach (var (ta, tb) in new[] { (true, false), (true, true), (false, false) })
-        foreach (var (m, n, k) in new[] { (40, 24, 5000), (96, 80, 4099), (250, 130, 5000), (7, 70, 3000), (13, 9, 4099) })
+        foreach (var (m, n, k) in new[] { (40, 24, 5000), (96, 80, 4099), (250, 130, 5000), (7, 70, 3000), (13, 9, 4099),
+                     (40, 24, 200), (13, 9, 2000), (64, 40, 100), (7, 70, 500), (300, 40, 300), (97, 65, 520) })
         {
             int lda = (ta ? m : k) + 5, ldb = (tb ? k : n) + 3;
             var a = new float[(ta ? k : m) * lda]; var b = new float[(tb ? n : k) * ldb];
