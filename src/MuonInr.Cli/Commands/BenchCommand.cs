@@ -92,7 +92,8 @@ internal static class BenchCommand
     private static int RunGemmSuite(bool jsonOut, int pts, int stepPts, bool q, ManagedGemm? forced, TextWriter output)
     {
         int reps = q ? 2 : 7;
-        var providers = new List<IGemmProvider> { forced ?? GemmProviders.Managed };
+        var managed = forced ?? GemmProviders.Managed;
+        var providers = new List<IGemmProvider> { managed };
         if (GemmProviders.TryNative() is { } native) providers.Add(native);
         var cases = GemmBenchmark.InrCases(q ? 4096 : pts).Concat(q ? [] : GemmBenchmark.OddCases).ToList();
         // Provider by provider: a native BLAS keeps its threads spinning after each call, which would slow
@@ -109,6 +110,9 @@ internal static class BenchCommand
                 if (providers.Count > 1) Thread.Sleep(q ? 10 : 300);
             }
         var gemm = all.GroupBy(g => (g.Op, g.M, g.N, g.K, g.Provider)).Select(g => g.MaxBy(x => x.Gflops)!).ToList();
+        // The FMA peak at the width of the managed tile (a forced --isa avx2 against 256-bit FMA): the managed
+        // column as a fraction of what this machine's cores deliver.
+        var peak = FmaPeak.Measure(seconds: q ? 0.05 : 0.3, repetitions: q ? 1 : 5, maxVectorBits: PeakBits(managed.Isa));
         var saved = Gemm.Provider;
         var steps = new List<TrainingStepResult>();
         try
@@ -132,10 +136,10 @@ internal static class BenchCommand
         }
         finally { Gemm.Provider = saved; }
         double spectraSeconds = TimeSpectra(300, q ? 1 : 5);
-        if (jsonOut) WriteJson(output, gemm, steps, adam, muon, spectraSeconds, auto);
+        if (jsonOut) WriteJson(output, gemm, steps, adam, muon, spectraSeconds, auto, peak, managed.Name);
         else
         {
-            WriteTable(output, gemm, steps, GemmProviders.NativeUnavailableReason, rounds, q ? 2 : 5);
+            WriteTable(output, gemm, steps, GemmProviders.NativeUnavailableReason, rounds, q ? 2 : 5, peak);
             var ci = CultureInfo.InvariantCulture;
             output.WriteLine(string.Create(ci, $"Full step with optimizer ({adam.Provider}): Adam {adam.Seconds:F4} s, Muon + aux Adam {muon.Seconds:F4} s, ratio {muon.Seconds / adam.Seconds:F3}"));
             output.WriteLine(auto.Sentence);
@@ -144,18 +148,21 @@ internal static class BenchCommand
         return CliApp.Ok;
     }
 
-    private static void WriteTable(TextWriter o, List<GemmMeasurement> gemm, List<TrainingStepResult> steps, string? nativeReason, int rounds, int calls)
+    private static int PeakBits(GemmKernelIsa isa) => isa switch { GemmKernelIsa.Avx2 => 256, GemmKernelIsa.Vector128 => 128, _ => 512 };
+
+    private static void WriteTable(TextWriter o, List<GemmMeasurement> gemm, List<TrainingStepResult> steps, string? nativeReason, int rounds, int calls, FmaPeakResult peak)
     {
         var ci = CultureInfo.InvariantCulture;
         o.WriteLine($"GEMM GFLOP/s ({WorkerPool.Degree} threads; best of {rounds} round(s), each the median of {calls} calls){(nativeReason is null ? "" : "; native BLAS not found: " + nativeReason)}");
         var providers = gemm.Select(g => g.Provider).Distinct().ToList();
-        o.WriteLine(string.Create(ci, $"{"op",-4} {"m",7} {"n",6} {"k",7}  {string.Join("  ", providers.Select(p => $"{p,15}"))}{(providers.Count > 1 ? "   ratio" : "")}"));
+        o.WriteLine(string.Create(ci, $"{"op",-4} {"m",7} {"n",6} {"k",7}  {string.Join("  ", providers.Select(p => $"{p,15}"))}{(providers.Count > 1 ? "   ratio" : "")}  {providers[0] + " % peak",22}"));
         foreach (var row in gemm.GroupBy(g => (g.Op, g.M, g.N, g.K)))
         {
             var vals = providers.Select(p => row.First(r => r.Provider == p).Gflops).ToList();
             string ratio = vals.Count > 1 ? string.Create(ci, $"   {vals[0] / vals[1]:F2}x") : "";
-            o.WriteLine(string.Create(ci, $"{row.Key.Op,-4} {row.Key.M,7} {row.Key.N,6} {row.Key.K,7}  {string.Join("  ", vals.Select(v => $"{v,15:F1}"))}{ratio}"));
+            o.WriteLine(string.Create(ci, $"{row.Key.Op,-4} {row.Key.M,7} {row.Key.N,6} {row.Key.K,7}  {string.Join("  ", vals.Select(v => $"{v,15:F1}"))}{ratio}  {100 * vals[0] / peak.Gflops,21:F0}%"));
         }
+        o.WriteLine(string.Create(ci, $"FMA peak (measured): {peak.Gflops:F1} GFLOP/s ({peak.VectorBits}-bit FMA, {peak.Accumulators} accumulators per thread, {peak.Threads} threads)"));
         o.WriteLine();
         foreach (var s in steps)
         {
@@ -180,10 +187,12 @@ internal static class BenchCommand
         return times[reps / 2];
     }
 
-    private static void WriteJson(TextWriter o, List<GemmMeasurement> gemm, List<TrainingStepResult> steps, TrainingStepResult adam, TrainingStepResult muon, double spectraSeconds, GemmDecision auto)
+    private static void WriteJson(TextWriter o, List<GemmMeasurement> gemm, List<TrainingStepResult> steps, TrainingStepResult adam, TrainingStepResult muon, double spectraSeconds, GemmDecision auto,
+        FmaPeakResult peak, string managedName)
     {
         var doc = new
         {
+            peak = new { gflops = peak.Gflops, vector_bits = peak.VectorBits, threads = peak.Threads, accumulators = peak.Accumulators, of_provider = managedName },
             auto = new
             {
                 provider = auto.Provider.Name, reason = auto.Reason, from_cache = auto.FromCache, measured_at = auto.MeasuredAt,
@@ -191,7 +200,7 @@ internal static class BenchCommand
             },
             optimizer_step = new { provider = adam.Provider, adam_seconds = adam.Seconds, muon_seconds = muon.Seconds, ratio = muon.Seconds / adam.Seconds },
             spectra_300_seconds = spectraSeconds,
-            gemm = gemm.Select(g => new { op = g.Op, m = g.M, n = g.N, k = g.K, provider = g.Provider, gflops = g.Gflops }),
+            gemm = gemm.Select(g => new { op = g.Op, m = g.M, n = g.N, k = g.K, provider = g.Provider, gflops = g.Gflops, fraction_of_peak = g.Gflops / peak.Gflops }),
             step = steps.Select(s => new { provider = s.Provider, points = s.Points, seconds = s.Seconds, gflops = s.Gflops, gemm_seconds = s.GemmSeconds, allocated_bytes = s.AllocatedBytes }),
         };
         o.WriteLine(JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true }));

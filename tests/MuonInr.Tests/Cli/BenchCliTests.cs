@@ -39,6 +39,22 @@ public class BenchCliTests
         Assert.All(rows, r => Assert.True(r.GetProperty("gemm_gflop").GetDouble() > 0));
     }
 
+    [Fact]
+    public void Gemm_suite_quick_json_reports_each_case_against_the_peak_of_the_forced_tile()
+    {
+        var (code, stdout, stderr) = CliRunner.Run(["bench", "--quick", "--isa", "vector128", "--json"]);
+        Assert.True(code == 0, stderr);
+        var doc = JsonDocument.Parse(stdout).RootElement;
+        var peak = doc.GetProperty("peak");
+        Assert.Equal(128, peak.GetProperty("vector_bits").GetInt32());   // the forced tile's width, not the CPU's widest
+        Assert.Equal("managed-vector128", peak.GetProperty("of_provider").GetString());
+        double gflops = peak.GetProperty("gflops").GetDouble();
+        Assert.True(gflops > 0);
+        var managed = doc.GetProperty("gemm").EnumerateArray().Where(g => g.GetProperty("provider").GetString() == "managed-vector128").ToList();
+        Assert.Equal(3, managed.Count);   // --quick: the three INR products
+        Assert.All(managed, g => Assert.Equal(g.GetProperty("gflops").GetDouble() / gflops, g.GetProperty("fraction_of_peak").GetDouble(), 9));
+    }
+
     [Theory]
     [InlineData("--suite", "nope")]
     [InlineData("--isa", "sse9")]
