@@ -20,6 +20,7 @@ internal static unsafe class GemmPacking
     /// A is stored [m, lda] (not transposed) or [k, lda] (transposed). <paramref name="prefetchNext"/>: another
     /// k block follows (rows p0 + kc …), so its source lines may be requested now.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(bool transA, float* a, int lda, int i0, int mc, int p0, int kc, int mr, float* dst, bool prefetchNext = false)
     {
         int start = 0;
@@ -87,6 +88,7 @@ internal static unsafe class GemmPacking
     // Steps [0, kc − kc % 8) of a full panel: dst[p·mr + r] = src[r·lda + p] for r < mr (mr ≤ 32), by
     // 8 x 8 register transposes of row groups (a group of fewer than 8 rows transposes zeros in the
     // missing rows and stores only its rows). Returns the number of steps packed.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int PackRowsTransposed(float* src, int lda, int kc, int mr, float* dst)
     {
         if (mr > 32) return 0;
@@ -168,6 +170,7 @@ internal static unsafe class GemmPacking
     /// zero past column nc. B is stored [k, ldb] (not transposed) or [n, ldb] (transposed).
     /// <paramref name="prefetchNext"/> as for <see cref="PackA"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB(bool transB, float* b, int ldb, int p0, int kc, int j0, int nc, int nr, float* dst, int jStart, int jEnd, bool prefetchNext = false)
     {
         if (!transB && VectorPacking)
