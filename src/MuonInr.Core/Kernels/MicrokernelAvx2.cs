@@ -22,7 +22,7 @@ internal static unsafe class MicrokernelAvx2
     // b: packed B micro-panel, kc steps of NR floats.
     // c: C tile (MR, NR) with row stride ldc. C = alpha*A*B + beta*C; beta == 0 never reads C.
     public static void Run(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
-        => Tile(kc, new PackedA(a), new PackedB(b), c, ldc, alpha, beta);
+        => Tile(kc, new TilePanels.PackedA<Rows>(a), new PackedB(b), c, ldc, alpha, beta);
 
     // Run with A packed on the fly: op(A) = Aᵀ, so step p's MR values are aSrc[p·lda + r], one unit-stride run of
     // a source row. The tile reads them from there and copies them into its packed micro-panel aDst, which the
@@ -30,12 +30,12 @@ internal static unsafe class MicrokernelAvx2
     // packing pass costs ~7 % of the weight gradient (TN over 65,536 points). Products equal Run's bit for bit.
     // aNext: offset of the next k block's rows (0: none), requested into L2 step by step.
     public static void RunPackA(int kc, float* aSrc, nint lda, nint aNext, float* aDst, float* b, float* c, int ldc, float alpha, float beta)
-        => Tile(kc, new CopyingA(aSrc, lda, aNext, aDst), new PackedB(b), c, ldc, alpha, beta);
+        => Tile(kc, new TilePanels.CopyingA<Rows>(aSrc, lda, aNext, aDst), new PackedB(b), c, ldc, alpha, beta);
 
     // Run with B packed on the fly: op(B) = B, so step p's NR values are bSrc[p·ldb + j], copied into the packed
     // micro-panel bDst as the tile reads them (see RunPackA).
     public static void RunPackB(int kc, float* a, float* bSrc, nint ldb, nint bNext, float* bDst, float* c, int ldc, float alpha, float beta)
-        => Tile(kc, new PackedA(a), new CopyingB(bSrc, ldb, bNext, bDst), c, ldc, alpha, beta);
+        => Tile(kc, new TilePanels.PackedA<Rows>(a), new CopyingB(bSrc, ldb, bNext, bDst), c, ldc, alpha, beta);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile<TA, TB>(int kc, TA aArg, TB bArg, float* c, int ldc, float alpha, float beta)
@@ -110,18 +110,8 @@ internal static unsafe class MicrokernelAvx2
         }
     }
 
-    private struct PackedA(float* a) : TilePanels.IStepA
-    {
-        private float* _a = a;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public float* Step()
-        {
-            float* s = _a;
-            _a += MR;
-            return s;
-        }
-    }
+    // This tile's MR for the shared operand sources of TilePanels.
+    private struct Rows : TilePanels.ITileRows { public static int MR => MicrokernelAvx2.MR; }
 
     // Step p's NR columns of op(B) as two vectors.
     private interface IStepB { void Step(out Vector256<float> b0, out Vector256<float> b1); }
@@ -154,23 +144,6 @@ internal static unsafe class MicrokernelAvx2
             b0 = Vector256.Load(_src); b1 = Vector256.Load(_src + 8);
             b0.Store(_dst); b1.Store(_dst + 8);
             _src += ld; _dst += NR;
-        }
-    }
-
-    // A transposed, read at its source row by row (MR = 6 floats: 4 + 2) and copied into the packed micro-panel.
-    private struct CopyingA(float* src, nint ld, nint next, float* dst) : TilePanels.IStepA
-    {
-        private float* _src = src, _dst = dst;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public float* Step()
-        {
-            float* s = _src;
-            if (Sse.IsSupported) Sse.Prefetch1(s + next);
-            Vector128.Store(Vector128.Load(s), _dst);
-            Unsafe.WriteUnaligned(_dst + 4, Unsafe.ReadUnaligned<ulong>(s + 4));
-            _src += ld; _dst += MR;
-            return s;
         }
     }
 }

@@ -23,15 +23,15 @@ internal static unsafe class MicrokernelAvx512
     // b: packed B micro-panel, kc steps of NR floats.
     // c: C tile (MR, NR) with row stride ldc. C = alpha*A*B + beta*C; beta == 0 never reads C.
     public static void Run(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
-        => Tile(kc, new PackedA(a), new PackedB(b), c, ldc, alpha, beta);
+        => Tile(kc, new TilePanels.PackedA<Rows>(a), new PackedB(b), c, ldc, alpha, beta);
 
     // Run with A (transposed) packed on the fly from its source; see MicrokernelAvx2.RunPackA.
     public static void RunPackA(int kc, float* aSrc, nint lda, nint aNext, float* aDst, float* b, float* c, int ldc, float alpha, float beta)
-        => Tile(kc, new CopyingA(aSrc, lda, aNext, aDst), new PackedB(b), c, ldc, alpha, beta);
+        => Tile(kc, new TilePanels.CopyingA<Rows>(aSrc, lda, aNext, aDst), new PackedB(b), c, ldc, alpha, beta);
 
     // Run with B (not transposed) packed on the fly from its source; see MicrokernelAvx2.RunPackB.
     public static void RunPackB(int kc, float* a, float* bSrc, nint ldb, nint bNext, float* bDst, float* c, int ldc, float alpha, float beta)
-        => Tile(kc, new PackedA(a), new CopyingB(bSrc, ldb, bNext, bDst), c, ldc, alpha, beta);
+        => Tile(kc, new TilePanels.PackedA<Rows>(a), new CopyingB(bSrc, ldb, bNext, bDst), c, ldc, alpha, beta);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile<TA, TB>(int kc, TA aArg, TB bArg, float* c, int ldc, float alpha, float beta)
@@ -166,18 +166,8 @@ internal static unsafe class MicrokernelAvx512
         }
     }
 
-    private struct PackedA(float* a) : TilePanels.IStepA
-    {
-        private float* _a = a;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public float* Step()
-        {
-            float* s = _a;
-            _a += MR;
-            return s;
-        }
-    }
+    // This tile's MR for the shared operand sources of TilePanels.
+    private struct Rows : TilePanels.ITileRows { public static int MR => MicrokernelAvx512.MR; }
 
     // Step p's NR columns of op(B) as two vectors.
     private interface IStepB { void Step(out Vector512<float> b0, out Vector512<float> b1); }
@@ -210,23 +200,6 @@ internal static unsafe class MicrokernelAvx512
             b0 = Vector512.Load(_src); b1 = Vector512.Load(_src + 16);
             b0.Store(_dst); b1.Store(_dst + 16);
             _src += ld; _dst += NR;
-        }
-    }
-
-    // A transposed, read at its source row by row (MR = 12 floats: 8 + 4) and copied into the packed micro-panel.
-    private struct CopyingA(float* src, nint ld, nint next, float* dst) : TilePanels.IStepA
-    {
-        private float* _src = src, _dst = dst;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public float* Step()
-        {
-            float* s = _src;
-            if (Sse.IsSupported) Sse.Prefetch1(s + next);
-            Vector256.Store(Vector256.Load(s), _dst);
-            Vector128.Store(Vector128.Load(s + 8), _dst + 8);
-            _src += ld; _dst += MR;
-            return s;
         }
     }
 }

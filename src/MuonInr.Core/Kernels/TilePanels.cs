@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace MuonInr.Kernels;
@@ -11,6 +12,57 @@ internal static unsafe class TilePanels
 {
     /// <summary>Step p's MR values of op(A), then the next step.</summary>
     public interface IStepA { float* Step(); }
+
+    /// <summary>The rows of a register tile (MR), a compile-time constant of each tile's marker struct.</summary>
+    public interface ITileRows { static abstract int MR { get; } }
+
+    /// <summary>A packed micro-panel of A: the steps follow one another, MR floats apart.</summary>
+    public struct PackedA<TTile>(float* a) : IStepA where TTile : struct, ITileRows
+    {
+        private float* _a = a;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public float* Step()
+        {
+            float* s = _a;
+            _a += TTile.MR;
+            return s;
+        }
+    }
+
+    /// <summary>
+    /// A transposed A read at its source, row by row (step p's MR values are one unit-stride run, <c>ld</c> floats
+    /// after step p − 1's), and copied into the packed micro-panel on the way; <c>next</c>: the offset of the
+    /// next k block's rows (0: none), requested into L2 step by step.
+    /// </summary>
+    public struct CopyingA<TTile>(float* src, nint ld, nint next, float* dst) : IStepA where TTile : struct, ITileRows
+    {
+        private float* _src = src, _dst = dst;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public float* Step()
+        {
+            float* s = _src;
+            if (Sse.IsSupported) Sse.Prefetch1(s + next);
+            // MR is a constant per tile, so one branch survives: 6 = 4 + 2 floats (AVX2), 12 = 8 + 4 (AVX-512).
+            if (TTile.MR == 6)
+            {
+                Vector128.Store(Vector128.Load(s), _dst);
+                Unsafe.WriteUnaligned(_dst + 4, Unsafe.ReadUnaligned<ulong>(s + 4));
+            }
+            else if (TTile.MR == 12)
+            {
+                Vector256.Store(Vector256.Load(s), _dst);
+                Vector128.Store(Vector128.Load(s + 8), _dst + 8);
+            }
+            else
+            {
+                for (int r = 0; r < TTile.MR; r++) _dst[r] = s[r];
+            }
+            _src += ld; _dst += TTile.MR;
+            return s;
+        }
+    }
 
     /// <summary>Requests the lines of a C tile (<paramref name="rows"/> x <paramref name="cols"/>, row stride ldc) into L1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -101,27 +101,35 @@ public class GemmTests
         // full and partial panels of every tile (6x16, 12x32), n below one panel, several k blocks with a tail,
         // alpha and beta ≠ 0. Flipping the process-wide switch changes only other tests' speed.
         using var gemm = new ManagedGemm(isa);
-        var rng = new Rng(78);
-        foreach (var (ta, tb) in new[] { (true, false), (true, true), (false, false) })
-        foreach (var (m, n, k) in new[] { (40, 24, 5000), (96, 80, 4099), (250, 130, 5000), (7, 70, 3000), (13, 9, 4099),
-                     (40, 24, 200), (13, 9, 2000), (64, 40, 100), (7, 70, 500), (300, 40, 300), (97, 65, 520) })
+        var shapes = new[] { (40, 24, 5000), (96, 80, 4099), (250, 130, 5000), (7, 70, 3000), (13, 9, 4099),
+            (40, 24, 200), (13, 9, 2000), (64, 40, 100), (7, 70, 500), (300, 40, 300), (97, 65, 520) };
+        AssertSwitchKeepsBits(gemm, on => ManagedGemm.FusedPacking = on, [(true, false), (true, true), (false, false)], shapes, 2f, 0.5f, new Rng(78));
+    }
+
+    // Runs every (transpose, shape) with a process-wide switch off, then on, from the same inputs (padded leading
+    // dimensions, C filled when beta ≠ 0), and asserts that C has the same bits; the switch is left on.
+    private static void AssertSwitchKeepsBits(ManagedGemm gemm, Action<bool> setSwitch, (bool TA, bool TB)[] transposes,
+        (int M, int N, int K)[] shapes, float alpha, float beta, Rng rng)
+    {
+        foreach (var (ta, tb) in transposes)
+        foreach (var (m, n, k) in shapes)
         {
             int lda = (ta ? m : k) + 5, ldb = (tb ? k : n) + 3;
             var a = new float[(ta ? k : m) * lda]; var b = new float[(tb ? n : k) * ldb];
             rng.FillUniform(a, -1, 1); rng.FillUniform(b, -1, 1);
-            var cFused = new float[m * n];
-            rng.FillUniform(cFused, -1, 1);
-            var cSeparate = (float[])cFused.Clone();
+            var cOn = new float[m * n];
+            if (beta != 0f) rng.FillUniform(cOn, -1, 1);
+            var cOff = (float[])cOn.Clone();
             try
             {
-                ManagedGemm.FusedPacking = false;
-                gemm.Sgemm(ta, tb, m, n, k, 2f, a, lda, b, ldb, 0.5f, cSeparate, n);
+                setSwitch(false);
+                gemm.Sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, cOff, n);
             }
-            finally { ManagedGemm.FusedPacking = true; }
-            gemm.Sgemm(ta, tb, m, n, k, 2f, a, lda, b, ldb, 0.5f, cFused, n);
-            for (int i = 0; i < cFused.Length; i++)
-                Assert.True(BitConverter.SingleToInt32Bits(cFused[i]) == BitConverter.SingleToInt32Bits(cSeparate[i]),
-                    $"{gemm.Name} {(ta ? 'T' : 'N')}{(tb ? 'T' : 'N')} {m}x{n}x{k}: element {i} differs ({cFused[i]} vs {cSeparate[i]})");
+            finally { setSwitch(true); }
+            gemm.Sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, cOn, n);
+            for (int i = 0; i < cOn.Length; i++)
+                Assert.True(BitConverter.SingleToInt32Bits(cOn[i]) == BitConverter.SingleToInt32Bits(cOff[i]),
+                    $"{gemm.Name} {(ta ? 'T' : 'N')}{(tb ? 'T' : 'N')} {m}x{n}x{k}: element {i} differs ({cOn[i]} vs {cOff[i]})");
         }
     }
 
@@ -154,26 +162,8 @@ public class GemmTests
         // full panels and a partial last panel, kc tails (k mod 8 ≠ 0), padded leading dimensions. Flipping
         // the process-wide switch cannot change other tests' results, only their speed.
         using var gemm = new ManagedGemm(isa);
-        var rng = new Rng(77);
-        foreach (bool ta in new[] { false, true })
-        foreach (bool tb in new[] { false, true })
-        foreach (var (m, n, k) in new[] { (48, 32, 64), (97, 33, 261), (24, 16, 8), (25, 17, 15), (300, 40, 300), (256, 256, 256) })
-        {
-            int lda = (ta ? m : k) + 5, ldb = (tb ? k : n) + 3;
-            var a = new float[(ta ? k : m) * lda]; var b = new float[(tb ? n : k) * ldb];
-            rng.FillUniform(a, -1, 1); rng.FillUniform(b, -1, 1);
-            var cVector = new float[m * n]; var cScalar = new float[m * n];
-            try
-            {
-                GemmPacking.VectorPacking = false;
-                gemm.Sgemm(ta, tb, m, n, k, 1f, a, lda, b, ldb, 0f, cScalar, n);
-            }
-            finally { GemmPacking.VectorPacking = true; }
-            gemm.Sgemm(ta, tb, m, n, k, 1f, a, lda, b, ldb, 0f, cVector, n);
-            for (int i = 0; i < cVector.Length; i++)
-                Assert.True(BitConverter.SingleToInt32Bits(cVector[i]) == BitConverter.SingleToInt32Bits(cScalar[i]),
-                    $"{gemm.Name} {(ta ? 'T' : 'N')}{(tb ? 'T' : 'N')} {m}x{n}x{k}: element {i} differs ({cVector[i]} vs {cScalar[i]})");
-        }
+        AssertSwitchKeepsBits(gemm, on => GemmPacking.VectorPacking = on, [(false, false), (false, true), (true, false), (true, true)],
+            [(48, 32, 64), (97, 33, 261), (24, 16, 8), (25, 17, 15), (300, 40, 300), (256, 256, 256)], 1f, 0f, new Rng(77));
     }
 
     // Managed_gemm_matches_single_thread_after_degree_changes lives in WorkerPoolTests: it changes the
