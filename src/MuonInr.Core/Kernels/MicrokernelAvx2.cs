@@ -22,7 +22,7 @@ internal static unsafe class MicrokernelAvx2
     // b: packed B micro-panel, kc steps of NR floats.
     // c: C tile (MR, NR) with row stride ldc. C = alpha*A*B + beta*C; beta == 0 never reads C.
     public static void Run(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
-        => Tile(kc, new TilePanels.PackedA<Rows>(a), new PackedB(b), c, ldc, alpha, beta);
+        => Tile(kc, new TilePanels.PackedA<Rows>(a), new TilePanels.PackedB<Simd256>(b), c, ldc, alpha, beta);
 
     // Run with A packed on the fly: op(A) = Aᵀ, so step p's MR values are aSrc[p·lda + r], one unit-stride run of
     // a source row. The tile reads them from there and copies them into its packed micro-panel aDst, which the
@@ -30,16 +30,16 @@ internal static unsafe class MicrokernelAvx2
     // packing pass costs ~7 % of the weight gradient (TN over 65,536 points). Products equal Run's bit for bit.
     // aNext: offset of the next k block's rows (0: none), requested into L2 step by step.
     public static void RunPackA(int kc, float* aSrc, nint lda, nint aNext, float* aDst, float* b, float* c, int ldc, float alpha, float beta)
-        => Tile(kc, new TilePanels.CopyingA<Rows>(aSrc, lda, aNext, aDst), new PackedB(b), c, ldc, alpha, beta);
+        => Tile(kc, new TilePanels.CopyingA<Rows>(aSrc, lda, aNext, aDst), new TilePanels.PackedB<Simd256>(b), c, ldc, alpha, beta);
 
     // Run with B packed on the fly: op(B) = B, so step p's NR values are bSrc[p·ldb + j], copied into the packed
     // micro-panel bDst as the tile reads them (see RunPackA).
     public static void RunPackB(int kc, float* a, float* bSrc, nint ldb, nint bNext, float* bDst, float* c, int ldc, float alpha, float beta)
-        => Tile(kc, new TilePanels.PackedA<Rows>(a), new CopyingB(bSrc, ldb, bNext, bDst), c, ldc, alpha, beta);
+        => Tile(kc, new TilePanels.PackedA<Rows>(a), new TilePanels.CopyingB<Simd256>(bSrc, ldb, bNext, bDst), c, ldc, alpha, beta);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile<TA, TB>(int kc, TA aArg, TB bArg, float* c, int ldc, float alpha, float beta)
-        where TA : struct, TilePanels.IStepA where TB : struct, IStepB
+        where TA : struct, TilePanels.IStepA where TB : struct, TilePanels.IStepB<Simd256>
     {
         // Locals rather than the (stack-passed) arguments, so that the JIT keeps every field in a register.
         var a = aArg;
@@ -55,7 +55,9 @@ internal static unsafe class MicrokernelAvx2
         TilePanels.PrefetchRows(c, ldc, MR, NR);
         for (int p = 0; p < kc; p++)
         {
-            b.Step(out var b0, out var b1);
+            b.Step(out var bv0, out var bv1);
+            var b0 = bv0.V;
+            var b1 = bv1.V;
             float* s = a.Step();
             var a0 = Vector256.Create(s[0]);
             c0_0 = Vector256.FusedMultiplyAdd(a0, b0, c0_0);
@@ -112,38 +114,4 @@ internal static unsafe class MicrokernelAvx2
 
     // This tile's MR for the shared operand sources of TilePanels.
     private struct Rows : TilePanels.ITileRows { public static int MR => MicrokernelAvx2.MR; }
-
-    // Step p's NR columns of op(B) as two vectors.
-    private interface IStepB { void Step(out Vector256<float> b0, out Vector256<float> b1); }
-
-    private struct PackedB(float* b) : IStepB
-    {
-        private float* _b = b;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Step(out Vector256<float> b0, out Vector256<float> b1)
-        {
-            b0 = Vector256.Load(_b); b1 = Vector256.Load(_b + 8);
-            _b += NR;
-        }
-    }
-
-    // B not transposed, read at its source row by row and stored into the packed micro-panel on the way.
-    private struct CopyingB(float* src, nint ld, nint next, float* dst) : IStepB
-    {
-        private float* _src = src, _dst = dst;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Step(out Vector256<float> b0, out Vector256<float> b1)
-        {
-            if (Sse.IsSupported)
-            {
-                Sse.Prefetch1(_src + next);
-                Sse.Prefetch1(_src + next + NR - 1);
-            }
-            b0 = Vector256.Load(_src); b1 = Vector256.Load(_src + 8);
-            b0.Store(_dst); b1.Store(_dst + 8);
-            _src += ld; _dst += NR;
-        }
-    }
 }

@@ -23,19 +23,19 @@ internal static unsafe class MicrokernelAvx512
     // b: packed B micro-panel, kc steps of NR floats.
     // c: C tile (MR, NR) with row stride ldc. C = alpha*A*B + beta*C; beta == 0 never reads C.
     public static void Run(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
-        => Tile(kc, new TilePanels.PackedA<Rows>(a), new PackedB(b), c, ldc, alpha, beta);
+        => Tile(kc, new TilePanels.PackedA<Rows>(a), new TilePanels.PackedB<Simd512>(b), c, ldc, alpha, beta);
 
     // Run with A (transposed) packed on the fly from its source; see MicrokernelAvx2.RunPackA.
     public static void RunPackA(int kc, float* aSrc, nint lda, nint aNext, float* aDst, float* b, float* c, int ldc, float alpha, float beta)
-        => Tile(kc, new TilePanels.CopyingA<Rows>(aSrc, lda, aNext, aDst), new PackedB(b), c, ldc, alpha, beta);
+        => Tile(kc, new TilePanels.CopyingA<Rows>(aSrc, lda, aNext, aDst), new TilePanels.PackedB<Simd512>(b), c, ldc, alpha, beta);
 
     // Run with B (not transposed) packed on the fly from its source; see MicrokernelAvx2.RunPackB.
     public static void RunPackB(int kc, float* a, float* bSrc, nint ldb, nint bNext, float* bDst, float* c, int ldc, float alpha, float beta)
-        => Tile(kc, new TilePanels.PackedA<Rows>(a), new CopyingB(bSrc, ldb, bNext, bDst), c, ldc, alpha, beta);
+        => Tile(kc, new TilePanels.PackedA<Rows>(a), new TilePanels.CopyingB<Simd512>(bSrc, ldb, bNext, bDst), c, ldc, alpha, beta);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile<TA, TB>(int kc, TA aArg, TB bArg, float* c, int ldc, float alpha, float beta)
-        where TA : struct, TilePanels.IStepA where TB : struct, IStepB
+        where TA : struct, TilePanels.IStepA where TB : struct, TilePanels.IStepB<Simd512>
     {
         // Locals rather than the (stack-passed) arguments, so that the JIT keeps every field in a register.
         var a = aArg;
@@ -69,7 +69,9 @@ internal static unsafe class MicrokernelAvx512
         TilePanels.PrefetchRows(c, ldc, MR, NR);
         for (int p = 0; p < kc; p++)
         {
-            b.Step(out var b0, out var b1);
+            b.Step(out var bv0, out var bv1);
+            var b0 = bv0.V;
+            var b1 = bv1.V;
             float* s = a.Step();
             var a0 = Vector512.Create(s[0]);
             c0_0 = Vector512.FusedMultiplyAdd(a0, b0, c0_0);
@@ -168,38 +170,4 @@ internal static unsafe class MicrokernelAvx512
 
     // This tile's MR for the shared operand sources of TilePanels.
     private struct Rows : TilePanels.ITileRows { public static int MR => MicrokernelAvx512.MR; }
-
-    // Step p's NR columns of op(B) as two vectors.
-    private interface IStepB { void Step(out Vector512<float> b0, out Vector512<float> b1); }
-
-    private struct PackedB(float* b) : IStepB
-    {
-        private float* _b = b;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Step(out Vector512<float> b0, out Vector512<float> b1)
-        {
-            b0 = Vector512.Load(_b); b1 = Vector512.Load(_b + 16);
-            _b += NR;
-        }
-    }
-
-    // B not transposed, read at its source row by row and stored into the packed micro-panel on the way.
-    private struct CopyingB(float* src, nint ld, nint next, float* dst) : IStepB
-    {
-        private float* _src = src, _dst = dst;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Step(out Vector512<float> b0, out Vector512<float> b1)
-        {
-            if (Sse.IsSupported)
-            {
-                Sse.Prefetch1(_src + next);
-                Sse.Prefetch1(_src + next + NR - 1);
-            }
-            b0 = Vector512.Load(_src); b1 = Vector512.Load(_src + 16);
-            b0.Store(_dst); b1.Store(_dst + 16);
-            _src += ld; _dst += NR;
-        }
-    }
 }

@@ -64,6 +64,46 @@ internal static unsafe class TilePanels
         }
     }
 
+    /// <summary>Step p's NR = 2 vectors of op(B), then the next step.</summary>
+    public interface IStepB<TVec> where TVec : struct, ISimdFloat<TVec> { void Step(out TVec b0, out TVec b1); }
+
+    /// <summary>A packed micro-panel of B: the steps follow one another, NR = 2 vectors apart.</summary>
+    public struct PackedB<TVec>(float* b) : IStepB<TVec> where TVec : struct, ISimdFloat<TVec>
+    {
+        private float* _b = b;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Step(out TVec b0, out TVec b1)
+        {
+            b0 = TVec.Load(_b); b1 = TVec.Load(_b + TVec.Count);
+            _b += 2 * TVec.Count;
+        }
+    }
+
+    /// <summary>
+    /// B not transposed, read at its source row by row (step p's NR values are one unit-stride run, <c>ld</c>
+    /// floats after step p − 1's) and stored into the packed micro-panel on the way; <c>next</c> as for
+    /// <see cref="CopyingA{TTile}"/>.
+    /// </summary>
+    public struct CopyingB<TVec>(float* src, nint ld, nint next, float* dst) : IStepB<TVec> where TVec : struct, ISimdFloat<TVec>
+    {
+        private float* _src = src, _dst = dst;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Step(out TVec b0, out TVec b1)
+        {
+            if (Sse.IsSupported)
+            {
+                // NR floats span two lines unless the row is 64-byte aligned.
+                Sse.Prefetch1(_src + next);
+                Sse.Prefetch1(_src + next + 2 * TVec.Count - 1);
+            }
+            b0 = TVec.Load(_src); b1 = TVec.Load(_src + TVec.Count);
+            TVec.Store(_dst, b0); TVec.Store(_dst + TVec.Count, b1);
+            _src += ld; _dst += 2 * TVec.Count;
+        }
+    }
+
     /// <summary>Requests the lines of a C tile (<paramref name="rows"/> x <paramref name="cols"/>, row stride ldc) into L1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void PrefetchRows(float* c, int ldc, int rows, int cols)
