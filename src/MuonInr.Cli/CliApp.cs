@@ -50,7 +50,7 @@ internal static class CliApp
             var parse = root.Parse(args);
             if (parse.Errors.Count > 0)
             {
-                foreach (var e in parse.Errors) error.WriteLine($"error: {e.Message}");
+                foreach (var e in parse.Errors) error.WriteLine($"error: {PlainTypeNames(e.Message)}");
                 error.WriteLine("Run 'muoninr --help' for usage.");
                 return Usage;
             }
@@ -91,6 +91,22 @@ internal static class CliApp
         // MUONINR_THREADS above the core count is capped (oversubscribed spinning workers starve each other),
         // an invalid value falls back to the core count: say so once, on stderr.
         if (MuonInr.Kernels.WorkerPool.ConfigurationMessage is { } threads) error.WriteLine("warning: " + threads);
+    }
+
+    // System.CommandLine names the expected type as .NET spells it ("as expected type
+    // 'System.Nullable`1[System.Int32]'"); users read "a whole number".
+    internal static string PlainTypeNames(string message)
+    {
+        foreach (var (clr, plain) in new[]
+        {
+            ("System.Nullable`1[System.Int32]", "a whole number"), ("System.Int32", "a whole number"),
+            ("System.Nullable`1[System.Int64]", "a whole number"), ("System.Int64", "a whole number"),
+            ("System.Nullable`1[System.Double]", "a number"), ("System.Double", "a number"),
+            ("System.Nullable`1[System.Single]", "a number"), ("System.Single", "a number"),
+            ("System.Nullable`1[System.Boolean]", "true or false"), ("System.Boolean", "true or false"),
+        })
+            message = message.Replace($"as expected type '{clr}'", $"as {plain}", StringComparison.Ordinal);
+        return message;
     }
 }
 

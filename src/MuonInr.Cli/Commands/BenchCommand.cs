@@ -28,9 +28,10 @@ internal static class BenchCommand
         var size = new Option<string?>("--size") { Description = "inr suite: image WxH (default 384x256, protocol B)." };
         var hidden = new Option<int?>("--hidden") { Description = "inr suite: hidden width (default 128, protocol B)." };
         var torch = new Option<string?>("--torch") { Description = $"inr suite: Python with PyTorch for the reference, or none. Default: ${TorchInrReference.PythonVariable}, else {TorchInrReference.DefaultPython} if it can import torch, else skipped with a note." };
+        var rounds = new Option<int?>("--rounds") { Description = "gemm suite: rounds over every case, providers alternating; each case keeps its best round, the least disturbed on a shared machine (default 3; --quick 1)." };
         var isa = new Option<string?>("--isa") { Description = "Force the managed GEMM's register tile: avx512, avx2 or vector128 (the managed provider is then used whatever --blas says). DOTNET_EnableAVX512=0 in the environment emulates an AVX2-only CPU for the whole process (GEMM, elementwise kernels, the FMA peak and the auto choice); .NET 10 ignores the older DOTNET_EnableAVX512F." };
         var cmd = new Command("bench", "Benchmark GEMM providers and a full training step (--suite gemm), or every INR architecture against PyTorch (--suite inr).")
-            { json, suite, points, stepPoints, quick, steps, warmup, models, size, hidden, torch, isa };
+            { json, suite, points, stepPoints, quick, rounds, steps, warmup, models, size, hidden, torch, isa };
         cmd.SetAction(parse =>
         {
             using var forced = ParseIsa(parse.GetValue(isa));
@@ -57,7 +58,12 @@ internal static class BenchCommand
                     return BenchInrSuite.Run(options, parse.GetValue(torch), parse.GetValue(json), q, output, error);
                 }
                 if (which != "gemm") throw new CliException($"--suite takes gemm or inr, got '{which}'.", CliApp.Usage);
-                return RunGemmSuite(parse.GetValue(json), parse.GetValue(points), parse.GetValue(stepPoints), parse.GetValue(quick), forced, output);
+                // Three arrays of points x 256 floats per case: 1,048,576 points is 3 GiB, the most a bench should allocate.
+                foreach (var (name, v) in new[] { ("--points", parse.GetValue(points)), ("--step-points", parse.GetValue(stepPoints)) })
+                    if (v is < 1 or > 1_048_576) throw new CliException($"{name} takes a whole number from 1 to 1048576, got {v}.", CliApp.Usage);
+                int r = parse.GetValue(rounds) ?? (parse.GetValue(quick) ? 1 : 3);
+                if (r is < 1 or > 100) throw new CliException($"--rounds takes a whole number from 1 to 100, got {r}.", CliApp.Usage);
+                return RunGemmSuite(parse.GetValue(json), parse.GetValue(points), parse.GetValue(stepPoints), parse.GetValue(quick), r, forced, output);
             }
             finally { if (forced is not null) Gemm.Provider = saved; }
         });
@@ -89,7 +95,7 @@ internal static class BenchCommand
         throw new CliException($"--size takes WIDTHxHEIGHT (e.g. 384x256), got '{value}'.", CliApp.Usage);
     }
 
-    private static int RunGemmSuite(bool jsonOut, int pts, int stepPts, bool q, ManagedGemm? forced, TextWriter output)
+    private static int RunGemmSuite(bool jsonOut, int pts, int stepPts, bool q, int rounds, ManagedGemm? forced, TextWriter output)
     {
         int reps = q ? 2 : 7;
         var managed = forced ?? GemmProviders.Managed;
@@ -100,7 +106,6 @@ internal static class BenchCommand
         // whichever provider runs right after it (hence also the pause after each block). Rounds alternate
         // the providers, and each case keeps its best round: on a shared machine a neighbour's burst only ever
         // slows a measurement, so the best of several medians is the one least disturbed, for both providers.
-        int rounds = q ? 1 : 3;
         var all = new List<GemmMeasurement>();
         for (int round = 0; round < rounds; round++)
             foreach (var p in providers)

@@ -67,6 +67,23 @@ public class BenchCliTests
         Assert.StartsWith("error:", stderr);
     }
 
+    [Theory]
+    [InlineData("--rounds", "0", "--rounds takes a whole number from 1 to 100, got 0.")]
+    [InlineData("--rounds", "101", "--rounds takes a whole number from 1 to 100, got 101.")]
+    [InlineData("--rounds", "x", "Cannot parse argument 'x' for option '--rounds' as a whole number.")]
+    [InlineData("--points", "-5", "--points takes a whole number from 1 to 1048576, got -5.")]
+    [InlineData("--step-points", "0", "--step-points takes a whole number from 1 to 1048576, got 0.")]
+    public void Bad_gemm_suite_options_are_one_line_usage_errors(string option, string value, string message)
+    {
+        // Rejected before anything is measured: no table, one line naming the value and what is accepted, and no
+        // .NET type names ("System.Nullable`1[System.Int32]") from the parser.
+        var (code, stdout, stderr) = CliRunner.Run(["bench", option, value]);
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.StartsWith("error: " + message, stderr);
+        Assert.DoesNotContain("System.", stderr);
+    }
+
     [Fact]
     public void A_named_torch_that_cannot_import_torch_is_a_usage_error()
     {
