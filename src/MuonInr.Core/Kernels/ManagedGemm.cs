@@ -147,6 +147,9 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
         }
     }
 
+    // The driver and packing methods are compiled fully optimised at their first call ([AggressiveOptimization],
+    // like the microkernels): with tiered compilation they start unoptimised and, when a process runs many
+    // different methods, stay so for hundreds of calls (one thread, NN 256³: 67 against 90 GFLOP/s).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Run(bool transA, bool transB, int m, int n, int k, float alpha,
         float* pa, int lda, long strideA, float* pb, int ldb, long strideB, float beta, float* pc, int ldc, long strideC, int batch, bool lower)
@@ -192,10 +195,7 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
         }
     }
 
-    // The driver and packing methods are compiled fully optimised at their first call ([AggressiveOptimization]):
-    // with tiered compilation they start unoptimised and, when a process runs many different methods, stay so
-    // for hundreds of calls (one thread, NN 256³: 67 against 90 GFLOP/s with tiering off).
-    // Off: the k-split packs A and B in separate passes even where the tile can pack them on the fly (A/B measurements).
+    // Off: A and B are packed in separate passes even where the tiles could pack them on the fly (A/B measurements).
     internal static bool FusedPacking = true;
 
     /// <summary>Products with fewer multiply-adds than this (2¹⁸, ~10 µs of work) run on the calling thread.</summary>
@@ -331,11 +331,7 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
             {
                 int mc = Math.Min(_mc, i1 - ic);
                 bool next = _pc + _kcCur < _k;
-                var fused = new FusedSources
-                {
-                    A = _fuseRowsA ? a + (long)_pc * _lda + ic : null, Lda = _lda, ANext = next ? (nint)_kcCur * _lda : 0,
-                    B = _fuseRowsB && ic == i0 ? _b + (long)_pc * _ldb + _jc : null, Ldb = _ldb, BNext = next ? (nint)_kcCur * _ldb : 0,
-                };
+                var fused = FusedSources.Of(_fuseRowsA ? a : null, _lda, _fuseRowsB && ic == i0 ? _b : null, _ldb, _pc, _kcCur, ic, _jc, next);
                 if (!_fuseRowsA) GemmPacking.PackA(_ta, a, _lda, ic, mc, _pc, _kcCur, _mr, ws.A.Ptr, prefetchNext: next);
                 MacroKernel(mc, _ncCur, _kcCur, ws.A.Ptr, bp, c + (long)ic * _ldc + _jc, _ldc, _alpha, betaEff, _lower, ic - _jc, fused);
             }
@@ -377,11 +373,7 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
                 for (int ic = 0; ic < _m; ic += _mc)
                 {
                     int mc = Math.Min(_mc, _m - ic);
-                    var fused = new FusedSources
-                    {
-                        A = fuseA ? _a + (long)pc * _lda + ic : null, Lda = _lda, ANext = next ? (nint)kc * _lda : 0,
-                        B = fuseB && ic == 0 ? _b + (long)pc * _ldb + jc : null, Ldb = _ldb, BNext = next ? (nint)kc * _ldb : 0,
-                    };
+                    var fused = FusedSources.Of(fuseA ? _a : null, _lda, fuseB && ic == 0 ? _b : null, _ldb, pc, kc, ic, jc, next);
                     if (!fuseA) GemmPacking.PackA(_ta, _a, _lda, ic, mc, pc, kc, _mr, ws.A.Ptr, prefetchNext: next);
                     MacroKernel(mc, nc, kc, ws.A.Ptr, ws.B.Ptr, ws.C.Ptr + (long)ic * ldp + jc, ldp, _alpha, betaEff, false, 0, fused);
                 }
@@ -390,12 +382,20 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
     }
 
     // Unpacked sources of a block whose micro-panels the macro-kernel packs as it first reads them: A = &A[p0, i0]
-    // for a transposed A (op(A)[i0 + i, p0 + p] = A[p·lda + i] from there) and B = &B[p0, j0] for a B not transposed
-    // (op(B)[p0 + p, j0 + j] = B[p·ldb + j]); null: that operand is already packed. ANext, BNext: offsets of the next k block's rows (0 when none), prefetched into L2 meanwhile.
+    // for a transposed A (op(A)[i0 + i, p0 + p] = A[p·lda + i] from there) and B = &B[p0, j0] for a B not
+    // transposed (op(B)[p0 + p, j0 + j] = B[p·ldb + j]); null: that operand is already packed. ANext, BNext:
+    // offsets of the next k block's rows (0 when none), prefetched into L2 meanwhile.
     private struct FusedSources
     {
         public float* A, B;
         public nint Lda, ANext, Ldb, BNext;
+
+        // The block at k offset p0 (depth kc), rows i0 and columns j0 of a (or null) and b (or null).
+        public static FusedSources Of(float* a, int lda, float* b, int ldb, int p0, int kc, int i0, int j0, bool nextBlock) => new()
+        {
+            A = a == null ? null : a + (long)p0 * lda + i0, Lda = lda, ANext = nextBlock ? (nint)kc * lda : 0,
+            B = b == null ? null : b + (long)p0 * ldb + j0, Ldb = ldb, BNext = nextBlock ? (nint)kc * ldb : 0,
+        };
     }
 
     // C = beta·C + Σ_t C_t, rows split across threads, partials added in thread order.

@@ -44,21 +44,13 @@ internal static unsafe class TilePanels
         {
             float* s = _src;
             if (Sse.IsSupported) Sse.Prefetch1(s + next);
-            // MR is a constant per tile, so one branch survives: 6 = 4 + 2 floats (AVX2), 12 = 8 + 4 (AVX-512).
-            if (TTile.MR == 6)
-            {
-                Vector128.Store(Vector128.Load(s), _dst);
-                Unsafe.WriteUnaligned(_dst + 4, Unsafe.ReadUnaligned<ulong>(s + 4));
-            }
-            else if (TTile.MR == 12)
-            {
-                Vector256.Store(Vector256.Load(s), _dst);
-                Vector128.Store(Vector128.Load(s + 8), _dst + 8);
-            }
-            else
-            {
-                for (int r = 0; r < TTile.MR; r++) _dst[r] = s[r];
-            }
+            // MR (< 16) floats by 8, 4, 2 and 1 (6 = 4 + 2, 12 = 8 + 4): no loop, so that the JIT folds the constant MR
+            // to the moves it needs (GemmPacking.CopyFloats' loop survives in the step's code).
+            int r = 0;
+            if (TTile.MR >= 8) { Vector256.Store(Vector256.Load(s), _dst); r = 8; }
+            if (TTile.MR - r >= 4) { Vector128.Store(Vector128.Load(s + r), _dst + r); r += 4; }
+            if (TTile.MR - r >= 2) { Unsafe.WriteUnaligned(_dst + r, Unsafe.ReadUnaligned<ulong>(s + r)); r += 2; }
+            if (TTile.MR - r == 1) _dst[r] = s[r];
             _src += ld; _dst += TTile.MR;
             return s;
         }
