@@ -39,7 +39,7 @@ internal static class BenchInrSuite
 
         // The peak at the width of the GEMM tile in use (a forced --isa avx2 is measured against 256-bit FMA).
         int peakBits = provider is ManagedGemm mg ? mg.Isa switch { GemmKernelIsa.Avx2 => 256, GemmKernelIsa.Vector128 => 128, _ => 512 } : 512;
-        var peak = FmaPeak.Measure(seconds: quick ? 0.05 : 0.3, repetitions: quick ? 1 : 5, maxVectorBits: peakBits);
+        var peak = FmaPeak.Measure(seconds: quick ? 0.05 : 0.3, repetitions: quick ? 3 : 5, maxVectorBits: peakBits);   // --quick: one 50 ms run can read ~0.6x the peak
         var rows = new List<Row>();
         foreach (var group in cases.GroupBy(c => c.Model))
         {
