@@ -117,8 +117,8 @@ internal static class BenchCommand
         var gemm = all.GroupBy(g => (g.Op, g.M, g.N, g.K, g.Provider)).Select(g => g.MaxBy(x => x.Gflops)!).ToList();
         // The FMA peak at the width of the managed tile (a forced --isa avx2 against 256-bit FMA): the managed
         // column as a fraction of what this machine's cores deliver.
-        // --quick too takes the best of three short runs: one run of 50 ms measured the peak at about 0.6x (a
-        // first wake of the workers), and a case then read 147 % of it.
+        // --quick too takes the best of three short runs: one run of 50 ms measured the peak at about 0.6x (probably the
+        // workers' first wake; not verified), and a case then read 147 % of it.
         var peak = FmaPeak.Measure(seconds: q ? 0.05 : 0.3, repetitions: q ? 3 : 5, maxVectorBits: PeakBits(managed.Isa));
         var saved = Gemm.Provider;
         var steps = new List<TrainingStepResult>();
