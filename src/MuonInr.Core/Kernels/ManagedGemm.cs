@@ -17,8 +17,10 @@ public enum GemmKernelIsa
 }
 
 /// <summary>
-/// The managed SGEMM: BLIS-style blocking (kc × nc panels of op(B) packed once and shared by all threads;
-/// mc × kc blocks of op(A) packed per thread; a register tile of mr × nr accumulators), FMA microkernels
+/// The managed SGEMM: BLIS-style blocking (kc × nc panels of op(B), packed by each thread for its own rows when
+/// each has a block of rows or more, so that threads never wait for each other inside a product, else packed once
+/// and shared; mc × kc blocks of op(A) packed per thread; a register tile of mr × nr accumulators, and a
+/// half-width one for a narrow last column panel), FMA microkernels
 /// for AVX-512, AVX2 and 128-bit vectors, parallel over rows of C on <see cref="WorkerPool"/>, or over k
 /// with per-thread partial products summed in a fixed order when C is small and k is long (the weight
 /// gradient dW = dYᵀ·X of an INR layer). Where a source row already holds a micro-panel's step (A transposed,
@@ -33,6 +35,8 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
     // The tile with A (transposed) or B (not transposed) packed on the fly from its source; null where the ISA has none.
     private readonly delegate*<int, float*, nint, nint, float*, float*, float*, int, float, float, void> _kernelPackA;
     private readonly delegate*<int, float*, float*, nint, nint, float*, float*, int, float, float, void> _kernelPackB;
+    // The tile for a last column panel at most half of NR wide (MicrokernelNarrow); null for the 128-bit tile.
+    private readonly delegate*<int, float*, int, int, float*, int, float*, int, float, void> _kernelNarrow;
     private readonly int _mr, _nr, _kc, _mc, _nc;
     private readonly Workspace[] _perThread;
     private NativeBuffer _sharedB;
@@ -52,7 +56,7 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
     private bool _lower;
     // First global row tile (over batch x row tiles) of each chunk, and one past the last.
     private readonly int[] _chunkTile = new int[65];
-    private readonly Action<int> _packSharedB, _computeRows, _computeKSplit, _reduceKSplit, _mirrorRows;
+    private readonly Action<int> _packSharedB, _computeRows, _computeRowsPrivateB, _computeKSplit, _reduceKSplit, _mirrorRows;
 
     /// <summary>Creates the provider with the widest available (or the requested) instruction set.</summary>
     public ManagedGemm(GemmKernelIsa isa = GemmKernelIsa.Auto)
@@ -65,12 +69,14 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
                 if (!MicrokernelAvx512.IsSupported) throw new PlatformNotSupportedException("AVX-512 is not supported on this CPU.");
                 _kernel = &MicrokernelAvx512.Run; _mr = MicrokernelAvx512.MR; _nr = MicrokernelAvx512.NR;
                 _kernelPackA = &MicrokernelAvx512.RunPackA; _kernelPackB = &MicrokernelAvx512.RunPackB;
+                _kernelNarrow = &MicrokernelNarrow.Run<Simd512>;
                 _kc = 256; _mc = 192; _nc = 2048;
                 break;
             case GemmKernelIsa.Avx2:
                 if (!MicrokernelAvx2.IsSupported) throw new PlatformNotSupportedException("AVX2 with FMA is not supported on this CPU.");
                 _kernel = &MicrokernelAvx2.Run; _mr = MicrokernelAvx2.MR; _nr = MicrokernelAvx2.NR;
                 _kernelPackA = &MicrokernelAvx2.RunPackA; _kernelPackB = &MicrokernelAvx2.RunPackB;
+                _kernelNarrow = &MicrokernelNarrow.Run<Simd256>;
                 _kc = 256; _mc = 96; _nc = 2048;
                 break;
             default:
@@ -83,6 +89,7 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
         _perThread = new Workspace[64];
         _packSharedB = PackSharedBChunk;
         _computeRows = ComputeRowsChunk;
+        _computeRowsPrivateB = ComputeRowsPrivateBChunk;
         _computeKSplit = ComputeKSplitChunk;
         _reduceKSplit = ReduceKSplitChunk;
         _mirrorRows = MirrorRowsChunk;
@@ -197,6 +204,10 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
 
     // Off: A and B are packed in separate passes even where the tiles could pack them on the fly (A/B measurements).
     internal static bool FusedPacking = true;
+    // Off: every row split shares one packed B between its chunks (a fork–join to pack it per k block).
+    internal static bool PrivateBPanels = true;
+    // Off: a last column panel at most NR/2 wide runs the full register tile (A/B measurements; same bits).
+    internal static bool NarrowTailTile = true;
 
     /// <summary>Products with fewer multiply-adds than this (2¹⁸, ~10 µs of work) run on the calling thread.</summary>
     public const long SerialWork = 1L << 18;
@@ -215,24 +226,81 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
         _chunks = (int)Math.Max(1, Math.Min(threads, all));
         SplitRowTiles(tiles);
         // Packing on the fly (see RunPackA) where each tile's operand is read by this thread first: A's row panels
-        // always are; B's panels are shared by every chunk, so only a single chunk may pack them as it goes (one
-        // thread, as in a sweep's one-thread runs, where the weight gradient takes this path).
+        // always are; B's panels are, where each chunk packs its own copy of B.
         _fuseRowsA = _ta && !_lower && FusedPacking && _kernelPackA != null;
-        _fuseRowsB = !_tb && !_lower && _chunks == 1 && _batch == 1 && FusedPacking && _kernelPackB != null;
+        if (UsePrivateB())
+        {
+            _fuseRowsB = !_tb && FusedPacking && _kernelPackB != null;
+            WorkerPool.Run(_chunks, _computeRowsPrivateB);
+            return;
+        }
+        _fuseRowsB = false;
         for (int jc = 0; jc < _n; jc += _nc)
         {
             _jc = jc; _ncCur = Math.Min(_nc, _n - jc);
-            // k blocks of equal depth (at most kc): k = 257 runs as 129 + 128, not as 256 and a one-step block
-            // that pays a whole pass of packing and fork–joins for 1/257 of the work.
-            int kBlocks = (_k + _kc - 1) / _kc, kStep = (_k + kBlocks - 1) / kBlocks;
+            int kStep = KStep();
             for (int pc = 0; pc < _k; pc += kStep)
             {
                 _pc = pc; _kcCur = Math.Min(kStep, _k - pc);
                 int panels = (_ncCur + _nr - 1) / _nr;
                 Ensure(ref _sharedB, (long)_batch * panels * _nr * _kcCur);
-                if (!_fuseRowsB) WorkerPool.Run((int)Math.Min(_chunks, (long)panels * _batch), _packSharedB);
+                WorkerPool.Run((int)Math.Min(_chunks, (long)panels * _batch), _packSharedB);
                 WorkerPool.Run(_chunks, _computeRows);
             }
+        }
+    }
+
+    // Each chunk packs its own copy of B and runs the whole loop nest over its rows: one fork–join per call
+    // instead of two per k block, no thread waiting for the slower one at every block, and B packed on the fly
+    // by the first tile that reads each panel. It costs (chunks − 1) extra packings of B (of one B_i in a
+    // batch), small beside the multiply-adds when every chunk has at least a block of rows (mc) per product.
+    // Lower mode keeps the shared B: its tiles stop at the diagonal, so no tile would pack the panels right of it.
+    private bool UsePrivateB()
+        => PrivateBPanels && !_lower && (_chunks == 1 || (long)_m * _batch >= (long)_chunks * _mc);
+
+    // k blocks of equal depth, at most 1.25 kc: k = 257 runs as one block, not as 129 + 128 (or 256 + 1) that
+    // pay a second pass of packing and fork–joins; 2048 runs as 8 blocks of 256. A micro-panel of B at
+    // 1.25 kc still fits L1 beside A's (AVX2: 16 x 320 floats, 20 KB).
+    private int KStep()
+    {
+        int kBlocks = Math.Max(1, (_k - _kc / 4 + _kc - 1) / _kc);
+        return (_k + kBlocks - 1) / kBlocks;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ComputeRowsPrivateBChunk(int chunk)
+    {
+        int tiles = (_m + _mr - 1) / _mr;
+        int g0 = _chunkTile[chunk], g1 = _chunkTile[chunk + 1];
+        if (g0 >= g1) return;
+        ref var ws = ref _perThread[chunk];
+        int kStep = KStep();
+        Ensure(ref ws.A, (long)_mc * kStep);
+        Ensure(ref ws.B, (long)((Math.Min(_nc, _n) + _nr - 1) / _nr) * _nr * kStep);
+        for (int g = g0; g < g1;)
+        {
+            int bi = g / tiles, t0 = g % tiles, t1 = Math.Min(tiles, t0 + (g1 - g));
+            int i0 = t0 * _mr, i1 = Math.Min(_m, t1 * _mr);
+            float* a = _a + bi * _strideA, b = _b + bi * _strideB, c = _c + bi * _strideC;
+            for (int jc = 0; jc < _n; jc += _nc)
+            {
+                int nc = Math.Min(_nc, _n - jc);
+                for (int pc = 0; pc < _k; pc += kStep)
+                {
+                    int kc = Math.Min(kStep, _k - pc);
+                    bool next = pc + kc < _k;
+                    float betaEff = pc == 0 ? _beta : 1f;
+                    if (!_fuseRowsB) GemmPacking.PackB(_tb, b, _ldb, pc, kc, jc, nc, _nr, ws.B.Ptr, 0, nc, prefetchNext: next);
+                    for (int ic = i0; ic < i1; ic += _mc)
+                    {
+                        int mc = Math.Min(_mc, i1 - ic);
+                        var fused = FusedSources.Of(_fuseRowsA ? a : null, _lda, _fuseRowsB && ic == i0 ? b : null, _ldb, pc, kc, ic, jc, next);
+                        if (!_fuseRowsA) GemmPacking.PackA(_ta, a, _lda, ic, mc, pc, kc, _mr, ws.A.Ptr, prefetchNext: next);
+                        MacroKernel(mc, nc, kc, ws.A.Ptr, ws.B.Ptr, c + (long)ic * _ldc + jc, _ldc, _alpha, betaEff, false, 0, fused);
+                    }
+                }
+            }
+            g += t1 - t0;
         }
     }
 
@@ -331,7 +399,7 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
             {
                 int mc = Math.Min(_mc, i1 - ic);
                 bool next = _pc + _kcCur < _k;
-                var fused = FusedSources.Of(_fuseRowsA ? a : null, _lda, _fuseRowsB && ic == i0 ? _b : null, _ldb, _pc, _kcCur, ic, _jc, next);
+                var fused = FusedSources.Of(_fuseRowsA ? a : null, _lda, null, _ldb, _pc, _kcCur, ic, _jc, next);
                 if (!_fuseRowsA) GemmPacking.PackA(_ta, a, _lda, ic, mc, _pc, _kcCur, _mr, ws.A.Ptr, prefetchNext: next);
                 MacroKernel(mc, _ncCur, _kcCur, ws.A.Ptr, bp, c + (long)ic * _ldc + _jc, _ldc, _alpha, betaEff, _lower, ic - _jc, fused);
             }
@@ -462,7 +530,8 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
                 else
                 {
                     // Edge tile: full tile into scratch, then merge the valid part with beta's semantics.
-                    _kernel(kc, aPanel, bPanel, tile, nr, alpha, 0f);
+                    if (NarrowTailTile && cols <= nr / 2 && _kernelNarrow != null) _kernelNarrow(kc, aPanel, mr, rows, bPanel, nr, tile, nr, alpha);
+                    else _kernel(kc, aPanel, bPanel, tile, nr, alpha, 0f);
                     for (int r = 0; r < rows; r++)
                     {
                         float* src = tile + r * nr; float* dst = cTile + (long)r * ldc;

@@ -106,6 +106,51 @@ public class GemmTests
         AssertSwitchKeepsBits(gemm, on => ManagedGemm.FusedPacking = on, [(true, false), (true, true), (false, false)], shapes, 2f, 0.5f, new Rng(78));
     }
 
+    [Theory]
+    [MemberData(nameof(Isas))]
+    public void Private_B_panels_give_bit_identical_products_to_a_shared_B(GemmKernelIsa isa)
+    {
+        // A row split over threads where each chunk packs its own copy of B (on the fly where B is not transposed)
+        // runs the same multiply-adds in the same order as with one shared packed B. Shapes: several k blocks
+        // with a tail (k = 700: three blocks of 234/234/232), two nc blocks (n = 2100 > 2048), a narrow last
+        // panel, m above and below the private-B threshold (2 chunks x mc: 192 on AVX2, 384 on AVX-512),
+        // beta ≠ 0. Needs two or more worker threads to split rows (CI has two).
+        using var gemm = new ManagedGemm(isa);
+        var shapes = new[] { (400, 2100, 40), (300, 257, 700), (400, 100, 700), (500, 40, 300), (1000, 33, 257), (191, 70, 600), (800, 17, 30) };
+        AssertSwitchKeepsBits(gemm, on => ManagedGemm.PrivateBPanels = on, [(false, false), (false, true), (true, false), (true, true)],
+            shapes, 1.5f, 0.5f, new Rng(79));
+        // A strided batch: chunks start and end inside a product, and each packs the B_i of every product it touches.
+        const int m = 70, n = 50, k = 300, batch = 7;
+        var rng = new Rng(80);
+        var a = new float[batch * m * k]; var b = new float[batch * k * n];
+        rng.FillUniform(a, -1, 1); rng.FillUniform(b, -1, 1);
+        var cOn = new float[batch * m * n]; var cOff = new float[batch * m * n];
+        try
+        {
+            ManagedGemm.PrivateBPanels = false;
+            gemm.SgemmStridedBatched(false, false, m, n, k, 1f, a, k, m * k, b, n, k * n, 0f, cOff, n, m * n, batch);
+        }
+        finally { ManagedGemm.PrivateBPanels = true; }
+        gemm.SgemmStridedBatched(false, false, m, n, k, 1f, a, k, m * k, b, n, k * n, 0f, cOn, n, m * n, batch);
+        for (int i = 0; i < cOn.Length; i++)
+            Assert.True(BitConverter.SingleToInt32Bits(cOn[i]) == BitConverter.SingleToInt32Bits(cOff[i]), $"{gemm.Name} batched: element {i} differs ({cOn[i]} vs {cOff[i]})");
+        CheckAgainstReference(gemm, false, false, 400, 2100, 40, 1f, 0.5f, 81);
+    }
+
+    [Theory]
+    [MemberData(nameof(Isas))]
+    public void Narrow_tail_tile_gives_bit_identical_products_to_the_full_tile(GemmKernelIsa isa)
+    {
+        // A last column panel at most half a tile wide (n = 257: 1 column; 40: 8 on AVX2 and AVX-512; 5) runs six
+        // rows by one vector per pass instead of the full tile: each element's multiply-adds are the same, in the
+        // same order, so C must not change by a bit. Row tails (13 = 12 + 1 = 2·6 + 1), the k-split, the serial
+        // path and beta ≠ 0. The 128-bit tile has no narrow tile: the switch changes nothing there.
+        using var gemm = new ManagedGemm(isa);
+        var shapes = new[] { (257, 257, 257), (13, 40, 50), (61, 5, 300), (40, 24, 5000), (97, 264, 33), (250, 40, 5000) };
+        AssertSwitchKeepsBits(gemm, on => ManagedGemm.NarrowTailTile = on, [(false, false), (false, true), (true, false), (true, true)],
+            shapes, 2f, 0.5f, new Rng(82));
+    }
+
     // Runs every (transpose, shape) with a process-wide switch off, then on, from the same inputs (padded leading
     // dimensions, C filled when beta ≠ 0), and asserts that C has the same bits; the switch is left on.
     private static void AssertSwitchKeepsBits(ManagedGemm gemm, Action<bool> setSwitch, (bool TA, bool TB)[] transposes,
