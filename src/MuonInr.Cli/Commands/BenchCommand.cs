@@ -169,7 +169,7 @@ internal static class BenchCommand
             string ratio = vals.Count > 1 ? string.Create(ci, $"   {vals[0] / vals[1]:F2}x") : "";
             o.WriteLine(string.Create(ci, $"{row.Key.Op,-4} {row.Key.M,7} {row.Key.N,6} {row.Key.K,7}  {string.Join("  ", vals.Select(v => $"{v,15:F1}"))}{ratio}  {100 * vals[0] / peak.Gflops,21:F0}%"));
         }
-        o.WriteLine(string.Create(ci, $"FMA peak (measured): {peak.Gflops:F1} GFLOP/s ({peak.VectorBits}-bit FMA, {peak.Accumulators} accumulators per thread, {peak.Threads} threads)"));
+        o.WriteLine(string.Create(ci, $"FMA peak (measured): {peak.Gflops:F1} GFLOP/s ({peak.VectorBits}-bit FMA, {peak.Accumulators} accumulators per thread, {peak.Threads} thread{(peak.Threads == 1 ? "" : "s")})"));
         o.WriteLine();
         foreach (var s in steps)
         {

@@ -75,7 +75,7 @@ internal static class BenchInrSuite
     {
         o.WriteLine(string.Create(Ci, $"INR suite (protocol B): {opt.Width}x{opt.Height} image ({opt.Points:N0} points), hidden {opt.Hidden}, image-task presets; median of {opt.Steps} timed steps after {opt.Warmup} warm-up"));
         o.WriteLine(ProviderLine(provider, auto));
-        o.WriteLine(string.Create(Ci, $"Threads: {threads}; widest accelerated vector: {FmaPeak.VectorBits}-bit; measured FMA peak: {peak.Gflops:F1} GFLOP/s ({peak.VectorBits}-bit FMA, {peak.Accumulators} accumulators per thread, {peak.Threads} threads)"));
+        o.WriteLine(string.Create(Ci, $"Threads: {threads}; widest accelerated vector: {FmaPeak.VectorBits}-bit; measured FMA peak: {peak.Gflops:F1} GFLOP/s ({peak.VectorBits}-bit FMA, {peak.Accumulators} accumulators per thread, {peak.Threads} thread{(peak.Threads == 1 ? "" : "s")})"));
         o.WriteLine(python is null ? skipped! : $"PyTorch {torchVersion} ({python}), {threads} threads; WIRE in torch.cfloat");
         o.WriteLine("GEMM GFLOP: GEMM calls only (2·m·n·k each, recorded over one step, Muon's Newton–Schulz included); elementwise work not counted.");
         o.WriteLine();
