@@ -279,8 +279,7 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
         Ensure(ref ws.B, (long)((Math.Min(_nc, _n) + _nr - 1) / _nr) * _nr * kStep);
         for (int g = g0; g < g1;)
         {
-            int bi = g / tiles, t0 = g % tiles, t1 = Math.Min(tiles, t0 + (g1 - g));
-            int i0 = t0 * _mr, i1 = Math.Min(_m, t1 * _mr);
+            g = Segment(g, g1, tiles, out int bi, out int i0, out int i1);
             float* a = _a + bi * _strideA, b = _b + bi * _strideB, c = _c + bi * _strideC;
             for (int jc = 0; jc < _n; jc += _nc)
             {
@@ -300,8 +299,17 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
                     }
                 }
             }
-            g += t1 - t0;
         }
+    }
+
+    // The part of a chunk's row tiles g.. g1 (numbered over batch x tiles) in one product: product bi, rows i0..i1
+    // of its C; returns the first tile after it.
+    private int Segment(int g, int g1, int tiles, out int bi, out int i0, out int i1)
+    {
+        bi = g / tiles;
+        int t0 = g % tiles, t1 = Math.Min(tiles, t0 + (g1 - g));
+        i0 = t0 * _mr; i1 = Math.Min(_m, t1 * _mr);
+        return g + t1 - t0;
     }
 
     // Chunk boundaries over the batch's row tiles. A full product gives every chunk the same number of tiles;
@@ -392,8 +400,7 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
         int panels = (_ncCur + _nr - 1) / _nr;
         for (int g = g0; g < g1;)
         {
-            int bi = g / tiles, t0 = g % tiles, t1 = Math.Min(tiles, t0 + (g1 - g));
-            int i0 = t0 * _mr, i1 = Math.Min(_m, t1 * _mr);
+            g = Segment(g, g1, tiles, out int bi, out int i0, out int i1);
             float* a = _a + bi * _strideA, c = _c + bi * _strideC, bp = _sharedB.Ptr + (long)bi * panels * _nr * _kcCur;
             for (int ic = i0; ic < i1; ic += _mc)
             {
@@ -403,7 +410,6 @@ public sealed unsafe class ManagedGemm : IGemmProvider, IDisposable
                 if (!_fuseRowsA) GemmPacking.PackA(_ta, a, _lda, ic, mc, _pc, _kcCur, _mr, ws.A.Ptr, prefetchNext: next);
                 MacroKernel(mc, _ncCur, _kcCur, ws.A.Ptr, bp, c + (long)ic * _ldc + _jc, _ldc, _alpha, betaEff, _lower, ic - _jc, fused);
             }
-            g += t1 - t0;
         }
     }
 
