@@ -13,6 +13,8 @@ internal static unsafe class GemmPacking
 {
     // Off: the scalar packing loops only (A/B measurements of the vector paths).
     internal static bool VectorPacking = true;
+    // Off: full panels of fewer than 8 rows store each step as 4 + 2 (+ 1) floats (A/B measurements; same bits).
+    internal static bool FullWidthStores = true;
 
     /// <summary>
     /// Packs op(A)[i0 : i0+mc, p0 : p0+kc] as ⌈mc/mr⌉ micro-panels of kc steps × mr rows:
@@ -109,6 +111,15 @@ internal static unsafe class GemmPacking
                 var r7 = gs > 7 ? Vector256.Load(s + 7L * lda) : Vector256<float>.Zero;
                 Transpose8x8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
                 float* d = dst + (long)p * mr + g;
+                if (mr < 8 && FullWidthStores && p + 8 < kc)
+                {
+                    // One group holds every row, so each step's 8-float store may run mr floats into the next
+                    // step, which the next store (or, past the last group, the tail loop) overwrites: one full
+                    // store per step instead of a 4 + 2 split. Only the panel's very last step must stop at mr.
+                    r0.Store(d + 0L * mr); r1.Store(d + 1L * mr); r2.Store(d + 2L * mr); r3.Store(d + 3L * mr);
+                    r4.Store(d + 4L * mr); r5.Store(d + 5L * mr); r6.Store(d + 6L * mr); r7.Store(d + 7L * mr);
+                    continue;
+                }
                 StoreFirst(d + 0L * mr, r0, gs);
                 StoreFirst(d + 1L * mr, r1, gs);
                 StoreFirst(d + 2L * mr, r2, gs);

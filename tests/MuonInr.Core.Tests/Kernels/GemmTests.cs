@@ -209,6 +209,11 @@ public class GemmTests
         using var gemm = new ManagedGemm(isa);
         AssertSwitchKeepsBits(gemm, on => GemmPacking.VectorPacking = on, [(false, false), (false, true), (true, false), (true, true)],
             [(48, 32, 64), (97, 33, 261), (24, 16, 8), (25, 17, 15), (300, 40, 300), (256, 256, 256)], 1f, 0f, new Rng(77));
+        // Panels of fewer than 8 rows (the 6x16 and 4x8 tiles) store each step of a transposed 8 x 8 block with one
+        // 8-float store that runs into the next step, overwritten in turn. Steps a multiple of 8 (the panel's last
+        // store must stop at its end) or not (the tail loop overwrites the last run), several panels, a partial one.
+        AssertSwitchKeepsBits(gemm, on => GemmPacking.FullWidthStores = on, [(false, false), (false, true)],
+            [(48, 32, 64), (97, 33, 261), (24, 16, 8), (13, 20, 16), (7, 9, 9), (300, 40, 300), (256, 256, 256)], 1f, 0f, new Rng(83));
     }
 
     // Managed_gemm_matches_single_thread_after_degree_changes lives in WorkerPoolTests: it changes the
