@@ -13,6 +13,7 @@ namespace MuonInr.Fields;
 public sealed class FourierFeatures : Module
 {
     private readonly Tensor _b2Pi;
+    private readonly EncodingCache _cache = new();
 
     /// <summary>Draws B from <paramref name="rng"/>.</summary>
     public FourierFeatures(int inFeatures, int mapping, double sigma, Rng rng)
@@ -33,11 +34,15 @@ public sealed class FourierFeatures : Module
     public int OutFeatures => 2 * Mapping;
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input)
+    /// <remarks>
+    /// The output for an input that requires no gradient is kept and returned again for the same input (the same
+    /// coordinates every step; see <see cref="EncodingCache"/>): do not modify or dispose it.
+    /// </remarks>
+    public override Tensor Forward(Tensor input) => _cache.GetOrEncode(input, x =>
     {
-        var z = Ops.MatMul(input, _b2Pi, transB: true);  // [N, mapping] = 2π x·Bᵀ
+        var z = Ops.MatMul(x, _b2Pi, transB: true);  // [N, mapping] = 2π x·Bᵀ
         return Ops.ConcatColumns(Ops.Cos(z), Ops.Sin(z));
-    }
+    });
 }
 
 /// <summary>
@@ -63,8 +68,14 @@ public sealed class PositionalEncoding : Module
     /// <summary>Output features.</summary>
     public int OutFeatures => 2 * InFeatures * Levels;
 
+    private readonly EncodingCache _cache = new();
+
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => Ops.PositionalEncoding(input, Levels);
+    /// <remarks>
+    /// The output for an input that requires no gradient is kept and returned again for the same input (the same
+    /// coordinates every step; see <see cref="EncodingCache"/>): do not modify or dispose it.
+    /// </remarks>
+    public override Tensor Forward(Tensor input) => _cache.GetOrEncode(input, x => Ops.PositionalEncoding(x, Levels));
 }
 
 /// <summary>Activations of the INR architectures, applied after a Linear layer.</summary>
