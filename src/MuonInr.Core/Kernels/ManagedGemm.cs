@@ -24,8 +24,8 @@ public enum GemmKernelIsa
 /// for AVX-512, AVX2 and 128-bit vectors, parallel over rows of C on <see cref="WorkerPool"/>, or over k
 /// with per-thread partial products summed in a fixed order when C is small and k is long (the weight
 /// gradient dW = dYᵀ·X of an INR layer). Where a source row already holds a micro-panel's step (A transposed,
-/// B not), the first register tile that reads the panel packs it on the fly instead of a separate pass. Every element of C is computed by the same sequence of
-/// operations whatever the thread count, except in the k-split case where the partition is fixed by the
+/// B not), the first register tile that reads the panel packs it on the fly instead of a separate pass. Every
+/// element of C is computed by the same sequence of operations whatever the thread count, except in the k-split case where the partition is fixed by the
 /// thread count, so results are bit-reproducible on one machine. Workspaces are native, 64-byte aligned,
 /// allocated once and grown on demand: a steady-state call allocates nothing.
 /// </summary>

@@ -14,6 +14,8 @@ public sealed class FourierFeatures : Module
 {
     private readonly Tensor _b2Pi;
     private readonly EncodingCache _cache = new();
+    // Created once: a lambda at the call would allocate a delegate every step.
+    private readonly Func<Tensor, Tensor> _encode;
 
     /// <summary>Draws B from <paramref name="rng"/>.</summary>
     public FourierFeatures(int inFeatures, int mapping, double sigma, Rng rng)
@@ -22,6 +24,7 @@ public sealed class FourierFeatures : Module
         InFeatures = inFeatures; Mapping = mapping; Sigma = sigma;
         _b2Pi = Tensor.Normal(rng, 0f, (float)sigma, mapping, inFeatures).Escape();
         TensorPrimitives.Multiply(_b2Pi.Span, (float)(2 * Math.PI), _b2Pi.Span);
+        _encode = Encode;
     }
 
     /// <summary>Input coordinates.</summary>
@@ -38,11 +41,13 @@ public sealed class FourierFeatures : Module
     /// The output for an input that requires no gradient is kept and returned again for the same input (the same
     /// coordinates every step; see <see cref="EncodingCache"/>): do not modify or dispose it.
     /// </remarks>
-    public override Tensor Forward(Tensor input) => _cache.GetOrEncode(input, x =>
+    public override Tensor Forward(Tensor input) => _cache.GetOrEncode(input, _encode);
+
+    private Tensor Encode(Tensor x)
     {
         var z = Ops.MatMul(x, _b2Pi, transB: true);  // [N, mapping] = 2π x·Bᵀ
         return Ops.ConcatColumns(Ops.Cos(z), Ops.Sin(z));
-    });
+    }
 }
 
 /// <summary>
@@ -59,6 +64,7 @@ public sealed class PositionalEncoding : Module
         if (levels <= 0) throw new ArgumentException($"Positional encoding needs at least one level, got {levels}.");
         if (levels > InrEncodingKernels.MaxBands) throw new ArgumentException($"Positional encoding supports at most {InrEncodingKernels.MaxBands} bands, got {levels}.");
         InFeatures = inFeatures; Levels = levels;
+        _encode = x => Ops.PositionalEncoding(x, Levels);
     }
 
     /// <summary>Input coordinates.</summary>
@@ -69,13 +75,15 @@ public sealed class PositionalEncoding : Module
     public int OutFeatures => 2 * InFeatures * Levels;
 
     private readonly EncodingCache _cache = new();
+    // Created once: a lambda at the call would allocate a delegate every step.
+    private readonly Func<Tensor, Tensor> _encode;
 
     /// <inheritdoc />
     /// <remarks>
     /// The output for an input that requires no gradient is kept and returned again for the same input (the same
     /// coordinates every step; see <see cref="EncodingCache"/>): do not modify or dispose it.
     /// </remarks>
-    public override Tensor Forward(Tensor input) => _cache.GetOrEncode(input, x => Ops.PositionalEncoding(x, Levels));
+    public override Tensor Forward(Tensor input) => _cache.GetOrEncode(input, _encode);
 }
 
 /// <summary>Activations of the INR architectures, applied after a Linear layer.</summary>

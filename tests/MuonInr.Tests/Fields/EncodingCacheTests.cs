@@ -22,7 +22,7 @@ public class EncodingCacheTests
         return encoding switch
         {
             PositionalEncoding pe => Ops.PositionalEncoding(copy, pe.Levels).ToArray(),
-            FourierFeatures ff => new FourierFeatures(2, ff.Mapping, ff.Sigma, new Rng(5)).Forward(Tensor.FromData(x.Span, x.ShapeArray)).ToArray(),
+            FourierFeatures ff => new FourierFeatures(2, ff.Mapping, ff.Sigma, new Rng(5)).Forward(copy).ToArray(),
             _ => throw new ArgumentException(encoding.GetType().Name),
         };
     }
