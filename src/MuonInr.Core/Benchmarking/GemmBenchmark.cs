@@ -38,6 +38,23 @@ public static class GemmBenchmark
         ("NN", 2048, 2048, 2048),
     ];
 
+    /// <summary>
+    /// The providers other than <paramref name="reference"/> that are at least <paramref name="factor"/> times
+    /// slower than it on every case both measured (a reference BLAS beside the managed kernels), in order of
+    /// first appearance. A provider that shares no case with the reference is not far behind.
+    /// </summary>
+    public static IReadOnlyList<string> FarBehind(IEnumerable<GemmMeasurement> measurements, string reference, double factor)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(factor, 1.0);
+        var list = measurements.ToList();
+        var best = list.Where(g => g.Provider == reference)
+            .GroupBy(g => (g.Op, g.M, g.N, g.K)).ToDictionary(g => g.Key, g => g.Max(x => x.Gflops));
+        return [.. list.Where(g => g.Provider != reference).GroupBy(g => g.Provider)
+            .Where(p => p.Any(g => best.ContainsKey((g.Op, g.M, g.N, g.K)))
+                && p.Where(g => best.ContainsKey((g.Op, g.M, g.N, g.K))).All(g => g.Gflops * factor <= best[(g.Op, g.M, g.N, g.K)]))
+            .Select(p => p.Key)];
+    }
+
     /// <summary>Measures <paramref name="provider"/> on one case.</summary>
     public static GemmMeasurement Measure(IGemmProvider provider, string op, int m, int n, int k, int repetitions = 5)
     {
