@@ -179,7 +179,8 @@ internal static class BenchCommand
     private static void WriteTable(TextWriter o, List<GemmMeasurement> gemm, List<TrainingStepResult> steps, string? nativeReason, int rounds, int calls, FmaPeakResult peak)
     {
         var ci = CultureInfo.InvariantCulture;
-        o.WriteLine($"GEMM GFLOP/s ({WorkerPool.Degree} threads; best of {rounds} round(s), each the median of {calls} calls){(nativeReason is null ? "" : "; native BLAS not found: " + nativeReason)}");
+        string nativeThreads = GemmProviders.TryNative() is { Threads: int t } nb ? $", {nb.Name} on {t}" : "";
+        o.WriteLine($"GEMM GFLOP/s ({WorkerPool.Degree} thread{(WorkerPool.Degree == 1 ? "" : "s")}{nativeThreads}; best of {rounds} round(s), each the median of {calls} calls){(nativeReason is null ? "" : "; native BLAS not found: " + nativeReason)}");
         var providers = gemm.Select(g => g.Provider).Distinct().ToList();
         o.WriteLine(string.Create(ci, $"{"op",-4} {"m",7} {"n",6} {"k",7}  {string.Join("  ", providers.Select(p => $"{p,15}"))}{(providers.Count > 1 ? "   ratio" : "")}  {providers[0] + " % peak",22}"));
         foreach (var row in gemm.GroupBy(g => (g.Op, g.M, g.N, g.K)))

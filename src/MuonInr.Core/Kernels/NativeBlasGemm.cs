@@ -5,6 +5,13 @@ namespace MuonInr.Kernels;
 /// <summary>
 /// SGEMM through a native CBLAS (<c>cblas_sgemm</c>) found at run time with <see cref="NativeLibrary"/>:
 /// OpenBLAS, MKL, BLIS, a reference CBLAS, or Apple Accelerate.
+/// <para>Threads: where the library can be told (OpenBLAS, MKL, BLIS), it runs with MuonInr's thread count,
+/// <see cref="WorkerPool.Degree"/>, re-applied whenever that changes. Otherwise <c>MUONINR_THREADS=1</c> (a sweep's
+/// run beside others) would leave OpenBLAS on every core: runs would oversubscribe the machine, and the
+/// <c>auto</c> calibration would compare one managed thread against all of OpenBLAS's. The library's own
+/// variable (<c>OPENBLAS_NUM_THREADS</c>, <c>MKL_NUM_THREADS</c>, <c>BLIS_NUM_THREADS</c>, <c>OMP_NUM_THREADS</c>)
+/// is left in charge only when it is set and MuonInr's count was not asked for (no <c>MUONINR_THREADS</c>, no
+/// <see cref="WorkerPool.Degree"/> assigned).</para>
 /// </summary>
 public sealed unsafe class NativeBlasGemm : IGemmProvider
 {
@@ -22,15 +29,47 @@ public sealed unsafe class NativeBlasGemm : IGemmProvider
     ];
 
     private readonly delegate* unmanaged[Cdecl]<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> _sgemm;
+    private readonly NativeBlasThreads _threads;
+    private readonly bool _ownVariableSet;
+    private int _appliedThreads; // 0: not applied yet
 
-    private NativeBlasGemm(nint function, string library, string? version)
+    private NativeBlasGemm(nint function, string library, string? version, NativeBlasThreads threads)
     {
         _sgemm = (delegate* unmanaged[Cdecl]<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)function;
         Library = library;
         Version = version;
+        _threads = threads;
+        _ownVariableSet = NativeBlasThreads.LibraryVariables.Any(v => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(v)));
         string file = Path.GetFileName(library).ToLowerInvariant();
         Name = file.Contains("openblas") ? "openblas" : file.Contains("mkl") ? "mkl" : file.Contains("blis") ? "blis"
             : file.Contains("accelerate") ? "accelerate" : "cblas";
+        ApplyThreads();
+    }
+
+    /// <summary>Whether this library's thread count can be set (OpenBLAS, MKL, BLIS).</summary>
+    public bool ControlsThreads => _threads.CanSet;
+
+    /// <summary>
+    /// The library's own count of threads as it reports it now (OpenBLAS, MKL, BLIS), or null where it has no
+    /// such function (a reference CBLAS runs on one thread).
+    /// </summary>
+    public int? Threads => _threads.Get();
+
+    /// <summary>
+    /// Whether the library runs with <see cref="WorkerPool.Degree"/> threads: it can be told, and either MuonInr's
+    /// count was asked for (<c>MUONINR_THREADS</c> or an assigned <see cref="WorkerPool.Degree"/>) or none of the
+    /// library's own thread variables is set.
+    /// </summary>
+    public bool FollowsWorkerPool => _threads.CanSet && (WorkerPool.RequestedDegree is not null || !_ownVariableSet);
+
+    // Tells the library WorkerPool.Degree when it follows the pool and the degree changed since the last call:
+    // one integer comparison per product otherwise.
+    private void ApplyThreads()
+    {
+        int degree = WorkerPool.Degree;
+        if (degree == _appliedThreads || !FollowsWorkerPool) return;
+        _threads.Set(degree);
+        _appliedThreads = degree;
     }
 
     /// <inheritdoc />
@@ -55,7 +94,7 @@ public sealed unsafe class NativeBlasGemm : IGemmProvider
             if (!NativeLibrary.TryLoad(name, out var handle)) { tried.Add($"{name} (not found)"); continue; }
             if (NativeLibrary.TryGetExport(handle, "cblas_sgemm", out var fn))
             {
-                provider = new NativeBlasGemm(fn, name, ReadVersion(handle));
+                provider = new NativeBlasGemm(fn, name, ReadVersion(handle), NativeBlasThreads.Find(handle));
                 reason = null;
                 return true;
             }
@@ -80,6 +119,7 @@ public sealed unsafe class NativeBlasGemm : IGemmProvider
     {
         GemmArguments.Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
         if (m == 0 || n == 0) return;
+        ApplyThreads();
         fixed (float* pc = c)
         {
             if (k == 0)
