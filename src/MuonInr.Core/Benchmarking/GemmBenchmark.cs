@@ -49,10 +49,12 @@ public static class GemmBenchmark
         var list = measurements.ToList();
         var best = list.Where(g => g.Provider == reference)
             .GroupBy(g => (g.Op, g.M, g.N, g.K)).ToDictionary(g => g.Key, g => g.Max(x => x.Gflops));
-        return [.. list.Where(g => g.Provider != reference).GroupBy(g => g.Provider)
-            .Where(p => p.Any(g => best.ContainsKey((g.Op, g.M, g.N, g.K)))
-                && p.Where(g => best.ContainsKey((g.Op, g.M, g.N, g.K))).All(g => g.Gflops * factor <= best[(g.Op, g.M, g.N, g.K)]))
-            .Select(p => p.Key)];
+        bool FarBehindOnShared(IEnumerable<GemmMeasurement> own)
+        {
+            var shared = own.Where(g => best.ContainsKey((g.Op, g.M, g.N, g.K))).ToList();
+            return shared.Count > 0 && shared.All(g => g.Gflops * factor <= best[(g.Op, g.M, g.N, g.K)]);
+        }
+        return [.. list.Where(g => g.Provider != reference).GroupBy(g => g.Provider).Where(FarBehindOnShared).Select(p => p.Key)];
     }
 
     /// <summary>Measures <paramref name="provider"/> on one case.</summary>
